@@ -1,0 +1,1 @@
+"""Everything a query touches: analysis, the bilingual lexicon, query parsing, the engine."""
