@@ -1,0 +1,177 @@
+"""The Flask application factory: configuration, the lazily opened engine, headers and errors."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, g, jsonify, render_template, request
+from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
+
+from web import i18n
+from web.params import MAX_SIZE, ParamError, parse_ui
+
+DEFAULTS = {
+    "INDEX_DIR": "var/index",
+    "DEFAULT_UI": i18n.DEFAULT_LANGUAGE,
+    "EXPORT_LIMIT": 1000,
+    "MAX_SIZE": MAX_SIZE,
+    "JSON_AS_ASCII": False,
+}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+ENGINE_KEY = "concord.engine"
+_MARK = re.compile(r"(</?mark>)")
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """A configured app: defaults, then the environment (CONCORD_INDEX_DIR), then `config`."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    if os.environ.get("CONCORD_INDEX_DIR"):
+        app.config["INDEX_DIR"] = os.environ["CONCORD_INDEX_DIR"]
+    app.config.update(config or {})
+    app.json.ensure_ascii = False  # Chinese stays readable in the JSON twins
+    app.extensions[ENGINE_KEY] = {"engine": None, "lock": threading.Lock()}
+
+    from web.views import bp
+
+    app.register_blueprint(bp)
+    app.before_request(_negotiate_language)
+    app.after_request(_headers)
+    app.context_processor(_template_helpers)
+    app.add_template_filter(safe_snippet, "snippet")
+    _register_errors(app)
+    return app
+
+
+def get_engine():
+    """The app's engine, opened on first use and shared by every request after."""
+    slot = current_app.extensions[ENGINE_KEY]
+    if slot["engine"] is None:
+        with slot["lock"]:  # waitress serves from several threads
+            if slot["engine"] is None:
+                from search.engine import Engine
+
+                slot["engine"] = Engine(Path(current_app.config["INDEX_DIR"]))
+    return slot["engine"]
+
+
+def close_engine(app: Flask) -> None:
+    """Close the app's engine if it was opened (the CLI calls this when the server stops)."""
+    slot = app.extensions[ENGINE_KEY]
+    with slot["lock"]:
+        if slot["engine"] is not None:
+            slot["engine"].close()
+            slot["engine"] = None
+
+
+def is_api() -> bool:
+    """Whether the current request wants JSON (anything under /api/)."""
+    return request.path.startswith("/api/")
+
+
+def _negotiate_language() -> None:
+    g.ui_param = None
+    try:
+        g.ui_param = parse_ui(request.args)
+    except ParamError as error:
+        g.ui = i18n.negotiate(None, request.cookies.get(i18n.COOKIE), None, "en")
+        raise error
+    g.ui = i18n.negotiate(
+        g.ui_param,
+        request.cookies.get(i18n.COOKIE),
+        request.accept_languages,
+        current_app.config["DEFAULT_UI"],
+    )
+
+
+def _headers(response):
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+    if getattr(g, "ui_param", None):
+        # The language toggle is a plain link with ?ui=; remember the choice.
+        response.set_cookie(i18n.COOKIE, g.ui_param, max_age=365 * 24 * 3600, samesite="Lax")
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+def _template_helpers() -> dict:
+    ui = getattr(g, "ui", current_app.config["DEFAULT_UI"])
+    other = "en" if ui == "zh" else "zh"
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "ui"]
+    args.append(("ui", other))
+    return {
+        "ui": ui,
+        "other_ui": other,
+        "switch_url": f"{request.path}?{urlencode(args)}",
+        "t": lambda key, **fields: i18n.translate(key, ui, **fields),
+        "lbl": lambda value: i18n.label(value, ui),
+    }
+
+
+def safe_snippet(snippet: str) -> Markup:
+    """The engine's highlighted snippet as markup: only <mark> survives, all else is escaped text."""
+    # The engine escapes already; unescaping then escaping each piece keeps that text as it is
+    # while guaranteeing that no tag other than <mark> can reach the page.
+    pieces = _MARK.split(snippet or "")
+    return Markup("").join(
+        Markup(piece) if _MARK.fullmatch(piece) else escape(html.unescape(piece)) for piece in pieces
+    )
+
+
+def error_response(status: int, message: str, extra: dict | None = None):
+    """A JSON error under /api/, an HTML page elsewhere; the message is user-facing."""
+    if is_api() or request.path.startswith("/export.json"):
+        return jsonify({"error": message, **(extra or {})}), status
+    return render_template("error.html", status=status, message=message, extra=extra or {}), status
+
+
+def _register_errors(app: Flask) -> None:
+    from search.engine import IndexMismatch, IndexMissing, QueryError
+
+    @app.errorhandler(ParamError)
+    def bad_param(error: ParamError):
+        ui = getattr(g, "ui", "en")
+        message = i18n.translate(error.key, ui, **error.fields)
+        return error_response(400, message, {"param": error.param})
+
+    @app.errorhandler(QueryError)
+    def bad_query(error):
+        return error_response(400, str(error), {"param": getattr(error, "param", "q")})
+
+    @app.errorhandler(IndexMissing)
+    def no_index(error):
+        log.error("index missing: %s", error)
+        return error_response(503, i18n.translate("index_missing", getattr(g, "ui", "en")))
+
+    @app.errorhandler(IndexMismatch)
+    def stale_index(error):
+        log.error("index mismatch: %s", error)
+        return error_response(503, i18n.translate("index_mismatch", getattr(g, "ui", "en")))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 404:
+            ui = getattr(g, "ui", "en")
+            what = i18n.translate("what_page", ui)
+            message = i18n.translate("not_found", ui, id=request.path, what=what)
+            return error_response(404, message)
+        return error_response(error.code or 500, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unexpected error on %s", request.path)
+        return error_response(500, i18n.translate("error_title", getattr(g, "ui", "en")))

@@ -1,0 +1,100 @@
+"""Citations in the UN's own form, in English and Chinese: "General Assembly resolution 71/209, para. 12"."""
+
+from __future__ import annotations
+
+import re
+
+BODY_NAMES = {
+    "ga": ("General Assembly", "大会"),
+    "ecosoc": ("Economic and Social Council", "经济及社会理事会"),
+    "ccpcj": ("Commission on Crime Prevention and Criminal Justice", "预防犯罪和刑事司法委员会"),
+    "c3": ("Third Committee", "第三委员会"),
+}
+UNIT_KINDS = {"resolution": ("resolution", "决议"), "decision": ("decision", "决定")}
+CHINESE_NUMERALS = "一二三四五六七八九十"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+_RES_SYMBOL = re.compile(r"^[AE]/RES/(\d+/\d+)$")
+_NUMBER_IN_LABEL = re.compile(r"(\d+/\d+)")
+_DRAFT_LABEL = re.compile(r"^(决议|决定)草案([一二三四五六七八九十]+)$")
+
+
+def _chinese_number(text: str) -> int | None:
+    """一 … 九十九 as an integer (the draft labels of a report); None otherwise."""
+    if not text or any(c not in CHINESE_NUMERALS for c in text):
+        return None
+    if "十" not in text:
+        return CHINESE_NUMERALS.index(text) + 1 if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    value = (CHINESE_NUMERALS.index(tens) + 1 if tens else 1) * 10
+    return value + (CHINESE_NUMERALS.index(units) + 1 if units else 0)
+
+
+def _roman(n: int) -> str:
+    """A small integer as a Roman numeral (draft resolution II)."""
+    tens, units = divmod(n, 10)
+    return "X" * tens + (ROMAN[units - 1] if units else "")
+
+
+def resolution_number(symbol: str | None, label: str | None) -> str | None:
+    """ "71/209" from A/RES/71/209, or from a label such as 第 20/3 号决议."""
+    match = _RES_SYMBOL.match(symbol or "")
+    if match:
+        return match.group(1)
+    match = _NUMBER_IN_LABEL.search(label or "")
+    return match.group(1) if match else None
+
+
+def draft_label_en(label: str) -> str:
+    """决议草案二 → "draft resolution II"; other labels unchanged."""
+    match = _DRAFT_LABEL.match(label.replace(" ", ""))
+    number = _chinese_number(match.group(2)) if match else None
+    if number is None:
+        return label
+    kind = "resolution" if match.group(1) == "决议" else "decision"
+    return f"draft {kind} {_roman(number)}"
+
+
+def unit_reference(unit: dict) -> tuple[str, str]:
+    """How the UN names a unit, (English, Chinese)."""
+    kind_en, kind_zh = UNIT_KINDS.get(unit.get("kind") or "resolution", UNIT_KINDS["resolution"])
+    symbol, label = unit.get("symbol"), unit.get("label") or ""
+    number = resolution_number(symbol, label)
+    if unit.get("status") == "adopted" and number:
+        body_en, body_zh = BODY_NAMES.get(unit.get("body") or "", ("", ""))
+        english = f"{body_en} {kind_en} {number}".strip()
+        return english[0].upper() + english[1:], f"{body_zh}第{number}号{kind_zh}"
+    document = unit.get("document") or {}
+    document = document.get("symbol") if isinstance(document, dict) else document
+    english = draft_label_en(label)
+    if english != label or not symbol:
+        # A draft printed inside a report: its label, then the report that carries it.
+        english = english[0].upper() + english[1:] if english else "Unit"
+        if not document:
+            return english, label
+        return f"{english} ({document})", f"{document}所载{label}"
+    return f"Draft {kind_en} {symbol}", f"{kind_zh}草案{symbol}"
+
+
+def _sub_en(sub: str) -> str:
+    number = _chinese_number(sub)
+    return _roman(number).lower() if number else sub
+
+
+def paragraph_reference(kind: str, number: str, sub: str | None) -> tuple[str, str]:
+    """ "para. 12" / "第12段"; "preambular para. 5" / "序言部分第5段"; "para. 9 (a)" / "第9(a)段"."""
+    lettered = not number.isdigit()  # decisions letter their paragraphs: (a), (b)
+    en_number = f"({number})" if lettered else number
+    zh_number = en_number
+    if sub:
+        en_number += f" ({_sub_en(sub)})"
+        zh_number += f"({sub})"
+    prefix_en, prefix_zh = ("preambular ", "序言部分") if kind == "pp" else ("", "")
+    return f"{prefix_en}para. {en_number}", f"{prefix_zh}第{zh_number}段"
+
+
+def citation(unit: dict, kind: str, number: str, sub: str | None = None) -> dict[str, str]:
+    """The full citation of a paragraph: {"en": ..., "zh": ...}."""
+    unit_en, unit_zh = unit_reference(unit)
+    para_en, para_zh = paragraph_reference(kind, number, sub)
+    return {"en": f"{unit_en}, {para_en}", "zh": f"{unit_zh}{para_zh}"}

@@ -1,0 +1,147 @@
+"""The data behind each page: one function per view, shared by the HTML page and its JSON twin."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import quote, urlencode
+
+from web.citation import citation
+from web.params import FACETS, SearchState
+
+
+class NotFoundError(LookupError):
+    """An id that names nothing: `what` it should have been and the nearest ids that exist."""
+
+    def __init__(self, what: str, ident: str, nearest: list[str]):
+        super().__init__(f"no {what} {ident!r}")
+        self.what = what
+        self.ident = ident
+        prefix = "/p/" if what == "paragraph" else "/u/"
+        self.nearest = [{"id": near, "url": prefix + quote(near)} for near in nearest]
+
+
+def search_data(engine, state: SearchState) -> dict:
+    """The results page: the engine's answer plus facet toggles, selections, pages and links."""
+    result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.sort)
+    facets = {name: facet_items(engine, state, name, result["facets"].get(name, [])) for name in FACETS}
+    return {
+        **result,
+        "facets": facets,
+        "state": {"q": state.q, "filters": state.engine_filters(), "sort": state.sort,
+                  "page": state.page, "size": state.size},
+        "selected": selected_items(state, facets),
+        "pagination": pagination(state, result["total"]),
+        "links": {
+            "html": state.url("/"),
+            "json": state.url("/api/search"),
+            "csv": state.url("/export.csv", with_page=False),
+            "export_json": state.url("/export.json", with_page=False),
+            "sort": {sort: _sorted(state, sort).url("/") for sort in ("relevance", "newest", "order")},
+        },
+    }
+
+
+def _sorted(state: SearchState, sort: str) -> SearchState:
+    from dataclasses import replace
+
+    return replace(state, sort=sort, page=1)
+
+
+def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> list[dict]:
+    """Each value of a facet with its count, whether it is selected and the URL that toggles it."""
+    items = [dict(value) for value in values]
+    shown = {item["key"] for item in items}
+    missing = [key for key in state.filters.get(facet, ()) if key not in shown]
+    if missing:
+        # A selected value the query no longer matches stays visible, so it can be removed.
+        known = {value["key"]: value for value in engine.facet_values(facet)}
+        for key in missing:
+            base = known.get(key, {"key": key, "zh": key, "en": key})
+            items.append({"key": key, "zh": base.get("zh", key), "en": base.get("en", key), "count": 0})
+    for item in items:
+        item["selected"] = state.selected(facet, item["key"])
+        item["toggle_url"] = state.toggled(facet, item["key"]).url("/")
+    return items
+
+
+def selected_items(state: SearchState, facets: dict[str, list[dict]]) -> list[dict]:
+    """The selected filters, each with its labels and the one-click URL that removes it."""
+    chosen = []
+    for name, keys in state.filters.items():
+        labels = {item["key"]: item for item in facets.get(name, [])}
+        for key in keys:
+            item = labels.get(key, {"zh": key, "en": key})
+            chosen.append({"facet": name, "key": key, "zh": item["zh"], "en": item["en"],
+                           "remove_url": state.toggled(name, key).url("/")})
+    return chosen
+
+
+def pagination(state: SearchState, total: int) -> dict:
+    """Page numbers and the previous/next URLs (None at either end)."""
+    pages = max(1, math.ceil(total / state.size))
+    return {
+        "page": state.page,
+        "pages": pages,
+        "prev_url": state.at_page(state.page - 1).url("/") if state.page > 1 else None,
+        "next_url": state.at_page(state.page + 1).url("/") if state.page < pages else None,
+    }
+
+
+def search_url(facet: str, key: str) -> str:
+    """The search page filtered on one facet value."""
+    return "/?" + urlencode({facet: key})
+
+
+def paragraph_url(pid: str) -> str:
+    """The permalink of a paragraph."""
+    return "/p/" + quote(pid)
+
+
+def paragraph_data(engine, pid: str) -> dict:
+    """A paragraph, its unit, citation, neighbours and links; NotFoundError for an unknown id."""
+    para = engine.paragraph(pid)
+    if para is None:
+        raise NotFoundError("paragraph", pid, engine.nearest_ids(pid))
+    unit = engine.unit(para["unit"]) or {"id": para["unit"], "paragraphs": []}
+    ids = [p["id"] if isinstance(p, dict) else p for p in unit.get("paragraphs", [])]
+    at = ids.index(pid) if pid in ids else -1
+    neighbour = lambda i: _link(ids[i]) if at >= 0 and 0 <= i < len(ids) else None  # noqa: E731
+    anchor = pid.rsplit("/", 1)[-1]
+    return {
+        "paragraph": para,
+        "unit": unit_meta(unit),
+        "citation": citation(unit_meta(unit), para["kind"], str(para["number"]), para.get("sub")),
+        "prev": neighbour(at - 1),
+        "next": neighbour(at + 1),
+        "unit_url": f"/u/{quote(unit['id'])}#{anchor}",
+        "verb_url": search_url("verb", para["verb"]["key"]) if para.get("verb") else None,
+        "theme_urls": {t["key"]: search_url("theme", t["key"]) for t in para.get("themes", [])},
+    }
+
+
+def _link(pid: str) -> dict:
+    return {"id": pid, "url": paragraph_url(pid), "anchor": pid.rsplit("/", 1)[-1]}
+
+
+def unit_meta(unit: dict) -> dict:
+    """A unit's metadata without its paragraphs and footnotes."""
+    return {k: v for k, v in unit.items() if k not in ("paragraphs", "footnotes")}
+
+
+def unit_data(engine, uid: str) -> dict:
+    """A whole unit: metadata, preamble, operative paragraphs (sub-paragraphs marked), footnotes."""
+    unit = engine.unit(uid)
+    if unit is None:
+        raise NotFoundError("unit", uid, engine.nearest_ids(uid))
+    paragraphs = [_unit_paragraph(p) for p in unit.get("paragraphs", [])]
+    return {
+        "unit": unit_meta(unit),
+        "preamble": [p for p in paragraphs if p["kind"] == "pp"],
+        "operative": [p for p in paragraphs if p["kind"] != "pp"],
+        "footnotes": unit.get("footnotes", []),
+    }
+
+
+def _unit_paragraph(para: dict) -> dict:
+    return {**para, "anchor": para["id"].rsplit("/", 1)[-1], "url": paragraph_url(para["id"]),
+            "indent": bool(para.get("sub"))}

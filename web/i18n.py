@@ -1,0 +1,157 @@
+"""The interface's message catalogue (Chinese and English) and language negotiation."""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+COOKIE = "ui"
+
+# One entry per interface string: key -> (zh, en). Templates ask through `t(key)`.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "site_name": ("Concord 协和", "Concord"),
+    "tagline": (
+        "联合国预防犯罪和刑事司法决议 · 逐段检索",
+        "UN resolutions on crime prevention and criminal justice, paragraph by paragraph",
+    ),
+    "search_label": ("搜索段落", "Search paragraphs"),
+    "search_placeholder": ("例如：洗钱、洗錢 或 money laundering", "e.g. money laundering, 洗钱 or 洗錢"),
+    "search_button": ("搜索", "Search"),
+    "search_hint": ("按 / 键跳到搜索框", "Press / to jump to the search box"),
+    "skip_to_content": ("跳到正文", "Skip to content"),
+    "switch_language": ("English", "中文"),
+    "switch_language_label": ("Switch the interface to English", "切换到中文界面"),
+    "json_link": ("本页 JSON", "This page as JSON"),
+    "searching": ("检索", "Searching"),
+    "or": ("或", "OR"),
+    "browsing": ("浏览全部段落", "Browsing all paragraphs"),
+    "results_count": ("共 {total} 段，用时 {took} 毫秒", "{total} paragraphs in {took} ms"),
+    "no_results": ("没有找到匹配的段落。", "No paragraph matches."),
+    "did_you_mean": ("您是不是要找", "Did you mean"),
+    "sort_label": ("排序", "Sort"),
+    "sort_relevance": ("相关度", "Relevance"),
+    "sort_newest": ("最新", "Newest"),
+    "sort_order": ("文件顺序", "Document order"),
+    "apply": ("应用", "Apply"),
+    "filters": ("筛选", "Filters"),
+    "selected_filters": ("已选筛选条件", "Selected filters"),
+    "remove_filter": ("移除筛选条件", "Remove filter"),
+    "clear_all": ("全部清除", "Clear all"),
+    "facet_theme": ("主题", "Theme"),
+    "facet_verb": ("动词", "Verb"),
+    "facet_session": ("会议", "Session"),
+    "facet_body": ("机构", "Body"),
+    "facet_kind": ("段落类型", "Paragraph kind"),
+    "facet_lang": ("语言", "Language"),
+    "facet_unit": ("决议", "Resolution"),
+    "results": ("结果", "Results"),
+    "para": ("第 {number} 段", "para. {number}"),
+    "kind_pp": ("序言部分", "Preambular"),
+    "kind_op": ("执行部分", "Operative"),
+    "pagination": ("分页", "Pagination"),
+    "prev_page": ("上一页", "Previous page"),
+    "next_page": ("下一页", "Next page"),
+    "page_of": ("第 {page} / {pages} 页", "Page {page} of {pages}"),
+    "export": ("导出结果", "Export results"),
+    "export_csv": ("CSV", "CSV"),
+    "export_json": ("JSON", "JSON"),
+    "chart_title": ("命中分布", "Where the hits are"),
+    "chart_by_session": ("按会议", "By session"),
+    "chart_by_theme": ("按主题", "By theme"),
+    "chart_alt": ("图表数据", "Chart data"),
+    "paragraph": ("段落", "Paragraph"),
+    "unit": ("决议", "Resolution"),
+    "symbol": ("文号", "Symbol"),
+    "title": ("标题", "Title"),
+    "body": ("机构", "Body"),
+    "session": ("会议", "Session"),
+    "date": ("日期", "Date"),
+    "status": ("状态", "Status"),
+    "status_adopted": ("已通过", "Adopted"),
+    "status_draft": ("草案", "Draft"),
+    "status_report": ("报告", "Report"),
+    "verb": ("动词", "Verb"),
+    "themes": ("主题", "Themes"),
+    "footnotes": ("脚注", "Footnotes"),
+    "cites": ("引用的决议", "Resolutions cited"),
+    "prev_paragraph": ("上一段", "Previous paragraph"),
+    "next_paragraph": ("下一段", "Next paragraph"),
+    "view_in_unit": ("在整份决议中查看", "View in the whole resolution"),
+    "citation": ("引用", "Citation"),
+    "copy_citation": ("复制引用", "Copy citation"),
+    "copy_citation_zh": ("复制中文引用", "Copy Chinese citation"),
+    "copy_citation_en": ("复制英文引用", "Copy English citation"),
+    "copied": ("已复制", "Copied"),
+    "copy_failed": ("无法自动复制，请手动选择文本复制。", "Could not copy; select the text and copy it."),
+    "permalink": ("永久链接", "Permalink"),
+    "preamble": ("序言部分", "Preamble"),
+    "operative": ("执行部分", "Operative paragraphs"),
+    "not_found_title": ("找不到该页面", "Not found"),
+    "not_found": ("没有编号为“{id}”的{what}。", "There is no {what} with the id “{id}”."),
+    "what_paragraph": ("段落", "paragraph"),
+    "what_unit": ("决议", "resolution"),
+    "what_page": ("页面", "page"),
+    "nearest_ids": ("您可能要找：", "Perhaps you meant:"),
+    "bad_request_title": ("请求有误", "Bad request"),
+    "error_title": ("出错了", "Something went wrong"),
+    "index_missing": (
+        "索引尚未建立。请先运行 concord build。",
+        "The index has not been built yet. Run `concord build` first.",
+    ),
+    "index_mismatch": (
+        "索引与当前版本不匹配。请运行 concord build 重建索引。",
+        "The index does not match this version. Run `concord build` to rebuild it.",
+    ),
+    "back_to_search": ("返回搜索", "Back to search"),
+    # Parameter errors: {param} names the parameter, the rest says what is allowed.
+    "err_q_too_long": (
+        "参数 q：查询过长（{length} 个字符），最多 {limit} 个字符。",
+        "Parameter q: the query is too long ({length} characters); the limit is {limit}.",
+    ),
+    "err_not_integer": (
+        "参数 {param}：“{value}”不是整数。",
+        "Parameter {param}: “{value}” is not a whole number.",
+    ),
+    "err_out_of_range": (
+        "参数 {param}：必须在 {low} 到 {high} 之间（收到 {value}）。",
+        "Parameter {param}: must be between {low} and {high} (got {value}).",
+    ),
+    "err_choice": (
+        "参数 {param}：“{value}”无效，可选值为 {choices}。",
+        "Parameter {param}: “{value}” is not valid; choose one of {choices}.",
+    ),
+    "err_too_many": (
+        "参数 {param}：最多可选 {limit} 个值。",
+        "Parameter {param}: at most {limit} values may be selected.",
+    ),
+    "err_value_too_long": (
+        "参数 {param}：值过长。",
+        "Parameter {param}: a value is too long.",
+    ),
+    "err_page_too_deep": (
+        "参数 page：结果只能翻到第 {limit} 条。",
+        "Parameter page: results can only be paged up to row {limit}.",
+    ),
+}
+
+
+def translate(key: str, lang: str, **fields) -> str:
+    """The message `key` in `lang`, with `{fields}` filled in."""
+    zh, en = MESSAGES[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fields) if fields else text
+
+
+def label(value: dict | None, lang: str) -> str:
+    """The label of an engine value ({"key","zh","en"}) in `lang`, falling back to the key."""
+    if not value:
+        return ""
+    return value.get(lang) or value.get("en") or value.get("zh") or str(value.get("key", ""))
+
+
+def negotiate(param: str | None, cookie: str | None, accept_languages, default: str) -> str:
+    """The interface language: ?ui= first, then the cookie, then Accept-Language, then the default."""
+    for choice in (param, cookie):
+        if choice in LANGUAGES:
+            return choice
+    best = accept_languages.best_match(LANGUAGES) if accept_languages else None
+    return best or default

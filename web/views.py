@@ -1,0 +1,89 @@
+"""Routes: each HTML page and its JSON twin call the same `*_data()` function."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, render_template, request, url_for
+
+from web import i18n
+from web.app import error_response, get_engine
+from web.chart import charts
+from web.data import NotFoundError, paragraph_data, search_data, unit_data
+from web.exports import export_csv, export_json
+from web.params import parse_state
+
+bp = Blueprint("concord", __name__)
+
+
+def _state():
+    from flask import current_app
+
+    return parse_state(request.args, current_app.config["MAX_SIZE"])
+
+
+@bp.route("/")
+def search_page():
+    """The search box, results, facets and charts."""
+    state = _state()
+    data = search_data(get_engine(), state)
+    titles = {"session": i18n.translate("chart_by_session", g.ui), "theme": i18n.translate("chart_by_theme", g.ui)}
+    return render_template(
+        "search.html",
+        data=data,
+        state=state,
+        charts=charts(data["facets"], g.ui, titles),
+        json_url=state.url("/api/search"),
+        q_value=state.q,
+        autofocus=True,
+    )
+
+
+@bp.route("/api/search")
+def search_api():
+    """The results page as JSON."""
+    return jsonify(search_data(get_engine(), _state()))
+
+
+@bp.route("/p/<path:pid>")
+def paragraph_page(pid: str):
+    """One paragraph: its permalink page."""
+    data = paragraph_data(get_engine(), pid)
+    return render_template("paragraph.html", data=data, json_url=url_for(".paragraph_api", pid=pid))
+
+
+@bp.route("/api/p/<path:pid>")
+def paragraph_api(pid: str):
+    """One paragraph as JSON."""
+    return jsonify(paragraph_data(get_engine(), pid))
+
+
+@bp.route("/u/<path:uid>")
+def unit_page(uid: str):
+    """A whole resolution, paragraph by paragraph."""
+    data = unit_data(get_engine(), uid)
+    return render_template("unit.html", data=data, json_url=url_for(".unit_api", uid=uid))
+
+
+@bp.route("/api/u/<path:uid>")
+def unit_api(uid: str):
+    """A whole resolution as JSON."""
+    return jsonify(unit_data(get_engine(), uid))
+
+
+@bp.route("/export.csv")
+def export_csv_view():
+    """The current results (all pages, capped) as CSV."""
+    return export_csv(get_engine(), _state())
+
+
+@bp.route("/export.json")
+def export_json_view():
+    """The current results (all pages, capped) as JSON."""
+    return export_json(get_engine(), _state())
+
+
+@bp.app_errorhandler(NotFoundError)
+def not_found(error: NotFoundError):
+    """A 404 that helps: what was missing and the nearest ids."""
+    what = i18n.translate(f"what_{error.what}", g.ui)
+    message = i18n.translate("not_found", g.ui, id=error.ident, what=what)
+    return error_response(404, message, {"nearest": error.nearest})
