@@ -22,7 +22,7 @@ class NotFoundError(LookupError):
 
 def search_data(engine, state: SearchState) -> dict:
     """The results page: the engine's answer plus facet toggles, selections, pages and links."""
-    result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.sort)
+    result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
     facets = {name: facet_items(engine, state, name, result["facets"].get(name, [])) for name in FACETS}
     return {
         **result,

@@ -21,7 +21,7 @@ def export_rows(engine, state: SearchState, limit: int) -> tuple[list[dict], int
     rows: list[dict] = []
     page, total = 1, 0
     while len(rows) < limit:
-        result = engine.search(state.q, state.engine_filters(), page, PAGE, state.sort)
+        result = engine.search(state.q, state.engine_filters(), page, PAGE, state.engine_sort)
         total = result["total"]
         rows.extend(result["results"])
         if not result["results"] or page * PAGE >= total:

@@ -8,13 +8,14 @@ from urllib.parse import urlencode
 FACETS = ("theme", "verb", "session", "body", "kind", "lang")
 FILTERS = FACETS + ("unit",)
 SORTS = ("relevance", "newest", "order")
+ENGINE_SORTS = {"relevance": "relevance", "newest": "date", "order": "order"}
 MAX_QUERY = 500
 MAX_SIZE = 100
 DEFAULT_SIZE = 20
 MAX_PAGE = 1000
 MAX_ROW = 10_000  # deepest row a page may reach (page * size)
 MAX_VALUES = 20  # values per filter parameter
-MAX_VALUE_LENGTH = 200
+MAX_VALUE_LENGTH = 100
 
 
 class ParamError(ValueError):
@@ -40,6 +41,11 @@ class SearchState:
     def engine_filters(self) -> dict[str, list[str]]:
         """The filters as the engine takes them (only non-empty ones)."""
         return {name: list(values) for name, values in self.filters.items() if values}
+
+    @property
+    def engine_sort(self) -> str:
+        """The sort as the engine names it."""
+        return ENGINE_SORTS[self.sort]
 
     def selected(self, facet: str, key: str) -> bool:
         """Whether `key` is selected in `facet`."""
