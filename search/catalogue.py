@@ -1,0 +1,102 @@
+"""What the engine keeps in memory: stored paragraphs by docnum, units, id lookups.
+
+The corpus is a few thousand paragraphs, so reading every stored field once at open
+time makes facet counts, sorting and paragraph look-ups plain list operations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from search.facets import Labels, facet_keys
+from search.schema import FACETS
+
+
+@dataclass
+class Catalogue:
+    """Stored paragraphs (by docnum), facet keys, units and id maps of one index."""
+
+    docs: list[dict]
+    keys: list[dict[str, tuple]]
+    by_id: dict[str, int]
+    units: dict[str, dict]
+    date_rank: list[int]
+
+    @classmethod
+    def load(cls, reader, index_dir: Path, units_file: str) -> "Catalogue":
+        """Read every stored paragraph from ``reader`` and the unit records."""
+        size = reader.doc_count_all()
+        docs: list[dict] = [{} for _ in range(size)]
+        for docnum, stored in reader.iter_docs():
+            docs[docnum] = stored
+        keys = [{f: tuple(facet_keys(d, f)) for f in FACETS + ("unit",)} for d in docs]
+        by_id = {d["id"]: n for n, d in enumerate(docs) if d}
+        path = Path(index_dir) / units_file
+        records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+        units = {record["id"]: record for record in records}
+        date_rank = [_date_number(d.get("date", "")) for d in docs]
+        return cls(docs, keys, by_id, units, date_rank)
+
+    def result(self, docnum: int, labels: Labels) -> dict:
+        """The fields of one paragraph as a search result shows them (no snippet)."""
+        stored = self.docs[docnum]
+        unit = self.units.get(stored["unit"], {})
+        verb = stored.get("verb")
+        return {
+            "id": stored["id"],
+            "url": "/p/" + quote(stored["id"], safe="/-._~"),
+            "symbol": stored.get("symbol") or None,
+            "unit": stored["unit"],
+            "unit_title": unit.get("title"),
+            "unit_label": unit.get("label"),
+            "kind": stored["kind"],
+            "number": stored.get("number"),
+            "sub": stored.get("sub"),
+            "anchor": stored.get("anchor"),
+            "lang": stored.get("lang"),
+            "verb": labels("verb", verb) if verb else None,
+            "verb_lead": stored.get("verb_lead") or None,
+            "themes": [labels("theme", key) for key in self.keys[docnum]["theme"]],
+            "body": labels("body", stored.get("body", "")),
+            "session": labels("session", stored.get("session", "")),
+            "year": stored.get("year") or None,
+            "date": stored.get("date") or None,
+            "text": stored["text"],
+        }
+
+    def neighbours(self, pid: str) -> tuple[str | None, str | None]:
+        """Ids of the paragraphs before and after ``pid`` in its unit."""
+        stored = self.docs[self.by_id[pid]]
+        ids = self.units.get(stored["unit"], {}).get("paragraphs", [])
+        if pid not in ids:
+            return None, None
+        at = ids.index(pid)
+        return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)
+
+    def other_lang(self, pid: str) -> str | None:
+        """The same paragraph in the other language's version of the unit, if indexed."""
+        unit, _, anchor = pid.rpartition("/")
+        twin_unit = unit[: -len(".en")] if unit.endswith(".en") else unit + ".en"
+        twin = f"{twin_unit}/{anchor}"
+        return twin if twin in self.by_id else None
+
+    def unit_meta(self, uid: str, labels: Labels) -> dict | None:
+        """Unit metadata with labelled body and session (no paragraph list)."""
+        record = self.units.get(uid)
+        if record is None:
+            return None
+        meta = {k: v for k, v in record.items() if k != "paragraphs"}
+        meta["body"] = labels("body", record.get("body") or "")
+        meta["session"] = labels("session", record.get("session") or "")
+        meta["count"] = len(record.get("paragraphs", []))
+        meta["url"] = "/u/" + quote(uid, safe="/-._~")
+        return meta
+
+
+def _date_number(date: str) -> int:
+    """An ISO date as a sortable number (20161219); 0 when unknown."""
+    digits = "".join(ch for ch in (date or "")[:10] if ch.isdigit())
+    return int(digits) if len(digits) == 8 else 0

@@ -1,0 +1,243 @@
+"""The engine: open the index once, run parsed queries, filter, count, highlight, paginate.
+
+``Engine.search`` returns exactly the JSON of ``GET /api/search``. Nothing opens at import
+time; the index opens on first use, once, under a lock, and each thread reuses its own
+searcher.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import threading
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as Q
+
+from search import facets as facet_counts
+from search import highlight
+from search.catalogue import Catalogue
+from search.errors import IndexMismatch, IndexMissing, QueryError
+from search.facets import Labels
+from search.params import check, check_filters
+from search.query import ParsedQuery, limit_prefixes, parse
+from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
+from search.suggest import suggest
+
+__all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
+
+OP_BOOST = 1.25  # operative paragraphs carry the decisions delegates look for
+
+
+class Engine:
+    """Search over one index directory (see the module docstring)."""
+
+    def __init__(self, index_dir):
+        self.index_dir = Path(index_dir)
+        self.labels = Labels()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._ix = None
+        self._catalogue: Catalogue | None = None
+        self._analyzers: dict | None = None
+        self._searchers: list = []
+
+    # -- opening -------------------------------------------------------------------
+
+    def _open(self) -> Catalogue:
+        """Open the index and load the catalogue, once; raise if missing or stale."""
+        if self._catalogue is not None:
+            return self._catalogue
+        with self._lock:
+            if self._catalogue is None:
+                check_stamp(self.index_dir)
+                self._ix = whoosh_index.open_dir(str(self.index_dir))
+                with self._ix.reader() as reader:
+                    catalogue = Catalogue.load(reader, self.index_dir, UNITS_FILE)
+                schema = self._ix.schema
+                self._analyzers = {"text": schema["text"].analyzer,
+                                   "text_bigram": schema["text_bigram"].analyzer}
+                self._catalogue = catalogue
+        return self._catalogue
+
+    def _searcher(self):
+        """This thread's searcher (created on first use, kept for reuse)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            self._open()
+            searcher = self._ix.searcher()
+            self._local.searcher = searcher
+            with self._lock:
+                self._searchers.append(searcher)
+        return searcher
+
+    def close(self) -> None:
+        """Close every searcher and the index."""
+        with self._lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+            if self._ix is not None:
+                self._ix.close()
+            self._ix, self._catalogue = None, None
+            self._local = threading.local()
+
+    # -- search ----------------------------------------------------------------------
+
+    def search(self, q: str = "", filters: dict[str, list[str]] | None = None,
+               page: int = 1, size: int = 10, sort: str = "relevance") -> dict:
+        """Run a search; return the ``/api/search`` JSON (see DESIGN and the brief)."""
+        started = time.perf_counter()
+        params = check(q, filters, page, size, sort)
+        catalogue = self._open()
+        searcher = self._searcher()
+        parsed = parse(params.q)
+        query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
+        hits = self._hits(searcher, catalogue, parsed, query, params)
+        first = (params.page - 1) * params.size
+        terms = highlight.positive_terms(query)
+        results = [self._result(catalogue, docnum, terms)
+                   for docnum in hits[first:first + params.size]]
+        suggestion = None
+        if not hits and not parsed.browse and parsed.words:
+            suggestion = suggest(searcher, parsed, params.q)
+        return {
+            "query": params.q,
+            "total": len(hits),
+            "page": params.page,
+            "size": params.size,
+            "sort": params.sort,
+            "took_ms": round((time.perf_counter() - started) * 1000, 1),
+            "expanded": parsed.expanded,
+            "reading": parsed.reading,
+            "messages": parsed.messages,
+            "suggestion": suggestion,
+            "results": results,
+            "facets": facet_counts.count(catalogue.keys, hits, self.labels, params.filters),
+        }
+
+    def _hits(self, searcher, catalogue: Catalogue, parsed: ParsedQuery,
+              query: Q.Query | None, params) -> list[int]:
+        """Docnums of every match, in the requested order."""
+        filter_query = _filter_query(params.filters, parsed.filter)
+        found = searcher.search(query or Q.Every(), filter=filter_query, limit=None)
+        scored = [(docnum, score or 0.0) for docnum, score in found.items()]
+        dates, docs = catalogue.date_rank, catalogue.docs
+        order = lambda n: docs[n]["doc_order"]  # noqa: E731 - a sort key, named for reading
+        if params.sort == "date":
+            return [n for n, _ in sorted(scored, key=lambda h: (-dates[h[0]], order(h[0])))]
+        if params.sort == "order" or parsed.browse:
+            return sorted((n for n, _ in scored), key=order)
+        boosted = [(n, s * OP_BOOST if docs[n]["kind"] == "op" else s) for n, s in scored]
+        # Ties (e.g. the same paragraph in a resolution and in its draft): newest first.
+        boosted.sort(key=lambda h: (-round(h[1], 6), -dates[h[0]], order(h[0])))
+        return [n for n, _ in boosted]
+
+    def _result(self, catalogue: Catalogue, docnum: int, terms) -> dict:
+        """One result with its highlighted snippet."""
+        result = catalogue.result(docnum, self.labels)
+        spans = highlight.match_spans(result["text"], terms, self._analyzers) if terms else []
+        result["snippet"] = highlight.snippet(result["text"], spans)
+        return result
+
+    # -- paragraphs and units ------------------------------------------------------------
+
+    def paragraph(self, pid: str) -> dict | None:
+        """A paragraph with footnotes, citations, its unit, neighbours and twin; None if unknown."""
+        catalogue = self._open()
+        docnum = catalogue.by_id.get(pid) if isinstance(pid, str) else None
+        if docnum is None:
+            return None
+        stored = catalogue.docs[docnum]
+        result = catalogue.result(docnum, self.labels)
+        result["snippet"] = highlight.snippet(result["text"], [], width=len(result["text"]))
+        prev_id, next_id = catalogue.neighbours(pid)
+        result.update(
+            footnotes=list(stored.get("footnotes") or []),
+            cites=facet_counts.facet_keys(stored, "cites"),
+            unit=catalogue.unit_meta(stored["unit"], self.labels),
+            prev=prev_id, next=next_id, order=stored.get("order"),
+            other_lang=catalogue.other_lang(pid),
+        )
+        return result
+
+    def unit(self, uid: str) -> dict | None:
+        """A unit's metadata, all its paragraphs in order and their footnotes; None if unknown."""
+        catalogue = self._open()
+        meta = catalogue.unit_meta(uid, self.labels) if isinstance(uid, str) else None
+        if meta is None:
+            return None
+        paragraphs, footnotes = [], []
+        for pid in catalogue.units[uid]["paragraphs"]:
+            docnum = catalogue.by_id[pid]
+            para = catalogue.result(docnum, self.labels)
+            para["footnotes"] = list(catalogue.docs[docnum].get("footnotes") or [])
+            footnotes.extend(n for n in para["footnotes"] if n not in footnotes)
+            paragraphs.append(para)
+        return dict(meta, paragraphs=paragraphs, footnotes=footnotes)
+
+    def units(self) -> list[dict]:
+        """Every unit's metadata, in corpus order."""
+        catalogue = self._open()
+        return [catalogue.unit_meta(uid, self.labels) for uid in catalogue.units]
+
+    def nearest_ids(self, pid: str, n: int = 5) -> list[str]:
+        """Indexed paragraph ids closest to ``pid`` (for a helpful "not found")."""
+        catalogue = self._open()
+        if not isinstance(pid, str) or not pid:
+            return []
+        close = difflib.get_close_matches(pid[:200], list(catalogue.by_id), n=n, cutoff=0.6)
+        if len(close) < n:
+            unit = pid.rpartition("/")[0]
+            same_unit = catalogue.units.get(unit, {}).get("paragraphs", [])
+            close += [i for i in same_unit if i not in close][: n - len(close)]
+        return close
+
+    def facet_values(self, facet: str) -> list[dict]:
+        """Every key of ``facet`` in the index, labelled, with its paragraph count."""
+        if facet not in FACETS:
+            raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
+        catalogue = self._open()
+        counts = facet_counts.count(catalogue.keys, range(len(catalogue.docs)), self.labels)
+        return counts[facet]
+
+
+def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):
+    """OR within a facet, AND across facets (and with filters typed in the query)."""
+    parts = [Q.Or([Q.Term(facet, value) for value in values]) if len(values) > 1
+             else Q.Term(facet, values[0]) for facet, values in check_filters(filters).items()]
+    if parsed_filter is not None:
+        parts.append(parsed_filter)
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def check_stamp(index_dir: Path) -> dict:
+    """Raise IndexMissing / IndexMismatch unless ``index_dir`` holds a current index."""
+    if not index_dir.is_dir() or not whoosh_index.exists_in(str(index_dir)):
+        raise IndexMissing(f"no index in {index_dir}: build it first (concord build)")
+    path = index_dir / STAMP_FILE
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexMismatch(f"the index has no readable stamp ({error}): "
+                            "rebuild (concord build)") from error
+    from search.analysis import analysis_stamp
+
+    current = json.loads(json.dumps(analysis_stamp()))
+    if stamp.get("analysis") != current or stamp.get("schema") != SCHEMA_VERSION:
+        raise IndexMismatch("the index was built with another analyzer or schema "
+                            f"({_difference(stamp, current)}): rebuild (concord build)")
+    return stamp
+
+
+def _difference(stamp: dict, current: dict) -> str:
+    """Which stamp entries differ, for the error message."""
+    stored = stamp.get("analysis") or {}
+    keys = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
+    if stamp.get("schema") != SCHEMA_VERSION:
+        keys.append("schema")
+    return "differs in " + ", ".join(keys) if keys else "unknown difference"

@@ -1,0 +1,108 @@
+"""Snippets with ``<mark>`` around matched terms, built safely from stored text.
+
+The stored text is re-analysed with character offsets (which point into the original
+text), matched tokens become spans, overlapping spans resolve to the longest, and the
+HTML is assembled by escaping every piece of text between the marks — never by
+inserting tags into already-escaped text.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from whoosh import query as Q
+
+SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
+CONTEXT_CHARS = 40  # characters kept before the first match of the window
+ELLIPSIS = "…"
+
+
+def positive_terms(query: Q.Query | None) -> set[tuple[str, str]]:
+    """(field, term) pairs a hit may contain: every term not under an exclusion."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(node: Q.Query) -> None:
+        if isinstance(node, Q.AndNot):
+            walk(node.a)
+        elif isinstance(node, Q.Term):
+            found.add((node.fieldname, node.text))
+        elif isinstance(node, Q.Phrase):
+            found.update((node.fieldname, word) for word in node.words)
+        else:
+            for child in node.children():
+                walk(child)
+
+    if query is not None:
+        walk(query)
+    return found
+
+
+def match_spans(text: str, terms: set[tuple[str, str]], analyzers: dict) -> list[tuple[int, int]]:
+    """Character spans of ``text`` whose tokens are among ``terms``, longest first wins."""
+    candidates: list[tuple[int, int]] = []
+    for fieldname, analyzer in analyzers.items():
+        wanted = {term for name, term in terms if name == fieldname}
+        if not wanted:
+            continue
+        spans = [(t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")
+                 if t.text in wanted and t.endchar > t.startchar]
+        # Bigram matches overlap one another (贩运, 运人, 人口): join each run into one span.
+        candidates.extend(_union(spans) if fieldname == "text_bigram" else spans)
+    return _longest_first(candidates)
+
+
+def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge overlapping spans."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping spans in text order, a longer span beating any it overlaps."""
+    chosen: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+    return sorted(chosen)
+
+
+def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
+    """Escaped HTML of ``text`` (or a window of it) with each span wrapped in <mark>."""
+    start, end = _window(text, spans, width)
+    pieces = [ELLIPSIS] if start > 0 else []
+    pos = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        pieces.append(escape(text[pos:s]))
+        pieces.append("<mark>" + escape(text[s:e]) + "</mark>")
+        pos = e
+    pieces.append(escape(text[pos:end]))
+    if end < len(text):
+        pieces.append(ELLIPSIS)
+    return "".join(pieces)
+
+
+def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, int]:
+    """The [start, end) window of ``width`` characters holding the most spans."""
+    if len(text) <= width:
+        return 0, len(text)
+    best, best_count = 0, -1
+    for anchor, _ in spans:
+        start = max(0, min(anchor - CONTEXT_CHARS, len(text) - width))
+        count = sum(1 for s, e in spans if s >= start and e <= start + width)
+        if count > best_count:
+            best, best_count = start, count
+    end = best + width
+    # Never cut a marked term in two: widen the start, end before a span the end splits.
+    for s, e in spans:
+        if s < best < e:
+            best = s
+        if s < end < e:
+            end = s
+    return best, end

@@ -1,0 +1,78 @@
+"""Validate search parameters; every refusal is a QueryError naming the parameter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from search.errors import QueryError
+from search.schema import FILTER_FIELDS
+
+MAX_QUERY = 500
+MAX_PAGE = 1000
+MAX_SIZE = 100
+MAX_VALUES = 20  # values per facet filter
+MAX_VALUE_CHARS = 100
+SORTS = ("relevance", "date", "order")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Checked search parameters."""
+
+    q: str
+    filters: dict[str, list[str]]
+    page: int
+    size: int
+    sort: str
+
+
+def check(q, filters, page, size, sort) -> SearchParams:
+    """Return checked parameters or raise QueryError naming the first bad one."""
+    if q is None:
+        q = ""
+    if not isinstance(q, str):
+        raise QueryError("the query must be text", "q")
+    if len(q) > MAX_QUERY:
+        raise QueryError(f"the query is too long ({len(q)} characters; at most {MAX_QUERY})", "q")
+    page = _integer(page, "page", 1, MAX_PAGE)
+    size = _integer(size, "size", 1, MAX_SIZE)
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}", "sort")
+    return SearchParams(q.strip(), check_filters(filters), page, size, sort)
+
+
+def check_filters(filters) -> dict[str, list[str]]:
+    """Filters as {facet: [values]}: known facets only, values few, short and distinct."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise QueryError("filters must map a facet to its values", "filters")
+    checked: dict[str, list[str]] = {}
+    for facet, values in filters.items():
+        if facet not in FILTER_FIELDS:
+            raise QueryError(f"unknown filter “{facet}”; use one of {', '.join(FILTER_FIELDS)}",
+                             str(facet))
+        values = [values] if isinstance(values, str) else values
+        if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
+            raise QueryError(f"the values of “{facet}” must be text", facet)
+        values = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+        if len(values) > MAX_VALUES:
+            raise QueryError(f"too many values for “{facet}” (at most {MAX_VALUES})", facet)
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise QueryError(f"a value of “{facet}” is too long", facet)
+        if values:
+            checked[facet] = values
+    return checked
+
+
+def _integer(value, name: str, low: int, high: int) -> int:
+    """``value`` as an int in [low, high] (digit strings accepted)."""
+    if isinstance(value, bool):
+        raise QueryError(f"{name} must be a whole number", name)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise QueryError(f"{name} must be a whole number", name)
+    if not low <= value <= high:
+        raise QueryError(f"{name} must be between {low} and {high}", name)
+    return value

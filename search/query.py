@@ -1,0 +1,339 @@
+"""Build the query: parse what the user typed into a Whoosh query, expanded across languages.
+
+:func:`parse` is pure (no index): words must all match, ``OR`` joins neighbours,
+``-x`` excludes, ``field:value`` filters, ``"..."`` is exact, ``prefix*`` expands at run
+time (:func:`limit_prefixes`, capped). Every run of plain words is matched against the
+glossary, longest first; each matched concept becomes an OR group of its Chinese and
+English forms and variants, so 洗錢, 洗钱 and "money laundering" read the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+from whoosh import query as Q
+
+from search.reading import describe_reading
+from search.syntax import Token, tokenize
+
+PHRASE_BOOST = 2.0  # the whole query as an exact phrase ranks above scattered words
+PREFIX_MIN = 2  # characters before "*" (a one-letter prefix would match half the index)
+PREFIX_CAP = 64  # most terms one prefix may expand to
+MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and said so)
+KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+
+
+class Lexicon(Protocol):
+    """What the query needs from the glossary (``search.lexicon`` satisfies it)."""
+
+    def match_english(self, text: str) -> list[tuple[int, int, Any]]: ...
+
+    def match_chinese(self, text: str) -> list[tuple[int, int, Any]]: ...
+
+
+@dataclass
+class Analyzers:
+    """Term producers for the two text fields (defaults: ``search.analysis``)."""
+
+    text: Callable[[str], list[str]]
+    bigram: Callable[[str], list[str]]
+    normalize: Callable[[str], str]
+
+
+@dataclass
+class Item:
+    """One searchable piece: its query, how it reads, what it expanded to."""
+
+    query: Q.Query
+    shown: str
+    expanded: list[str] = field(default_factory=list)
+    literal_terms: list[str] | None = None  # set for plain words (phrase boost, suggestions)
+
+
+@dataclass
+class ParsedQuery:
+    """A parsed query: the text part, the filter part, and how it was read."""
+
+    text: str
+    query: Q.Query | None  # None: nothing to score, browse (possibly with filters)
+    filter: Q.Query | None
+    expanded: list[str]
+    reading: dict[str, str]
+    messages: list[str]
+    words: list[str]  # plain words as typed, for "did you mean"
+
+    @property
+    def browse(self) -> bool:
+        """True when no words constrain the text (browse in document order)."""
+        return self.query is None or isinstance(self.query, Q.AndNot) and isinstance(
+            self.query.a, Q.Every)
+
+    def describe(self) -> str:
+        """The query as a string (for tests and debugging): text part, then filters."""
+        parts = [str(self.query)] if self.query is not None else []
+        if self.filter is not None:
+            parts.append("FILTER " + str(self.filter))
+        return " ".join(parts)
+
+
+def parse(text: str, lexicon: Lexicon | None = None,
+          analyzers: Analyzers | None = None) -> ParsedQuery:
+    """Parse user text into a :class:`ParsedQuery`; never raises on any string."""
+    builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers())
+    return builder.build(text)
+
+
+def default_analyzers() -> Analyzers:
+    """The project's analysis, shared with the indexer."""
+    from search import analysis
+
+    bigram = analysis.bigram_analyzer()
+    return Analyzers(
+        text=analysis.segment,
+        bigram=lambda s: [t.text for t in bigram(s, mode="query")],
+        normalize=analysis.normalize,
+    )
+
+
+def default_lexicon() -> Lexicon:
+    """The project's glossary (``search.lexicon``), or no expansion while it is absent."""
+    try:
+        from search import lexicon
+    except ImportError:
+        return _NoLexicon()
+    if hasattr(lexicon, "match_english") and hasattr(lexicon, "match_chinese"):
+        return lexicon
+    return _NoLexicon()
+
+
+class _NoLexicon:
+    def match_english(self, text: str) -> list:
+        return []
+
+    def match_chinese(self, text: str) -> list:
+        return []
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds a Chinese character."""
+    return bool(_CJK.search(text))
+
+
+def limit_prefixes(query: Q.Query, reader, cap: int = PREFIX_CAP) -> Q.Query:
+    """Replace each prefix query by its ``cap`` most frequent expansions in ``reader``."""
+
+    def expand(node: Q.Query) -> Q.Query:
+        if not isinstance(node, Q.Prefix):
+            return node
+        fieldobj = reader.schema[node.fieldname]
+        found = []
+        for raw in reader.expand_prefix(node.fieldname, node.text):
+            term = fieldobj.from_bytes(raw) if isinstance(raw, bytes) else raw
+            found.append((-reader.doc_frequency(node.fieldname, term), term))
+            if len(found) >= cap * 16:  # bound the work on pathological prefixes
+                break
+        terms = [term for _, term in sorted(found)[:cap]]
+        if not terms:
+            return Q.NullQuery
+        return _any([Q.Term(node.fieldname, term) for term in terms])
+
+    return query.accept(expand)
+
+
+def _any(queries: list[Q.Query]) -> Q.Query:
+    return queries[0] if len(queries) == 1 else Q.Or(queries)
+
+
+def _all(queries: list[Q.Query]) -> Q.Query:
+    return queries[0] if len(queries) == 1 else Q.And(queries)
+
+
+def _sequence(fieldname: str, terms: list[str], boost: float = 1.0) -> Q.Query:
+    """A term, or a phrase when there are several terms."""
+    if len(terms) == 1:
+        return Q.Term(fieldname, terms[0], boost=boost)
+    return Q.Phrase(fieldname, terms, boost=boost)
+
+
+class _Builder:
+    """Turns tokens into items, items into clauses, clauses into one query."""
+
+    def __init__(self, lexicon: Lexicon, analyzers: Analyzers):
+        self.lexicon = lexicon
+        self.analyzers = analyzers
+        self.messages: list[str] = []
+
+    def build(self, text: str) -> ParsedQuery:
+        tokens = tokenize(text)
+        entries, excluded, filters = self._entries(tokens)
+        clauses = self._clauses(entries)
+        query = self._combine(clauses, excluded, searched=bool(tokens) and not filters)
+        items = [item for clause in clauses for item in clause] + excluded
+        expanded = list(dict.fromkeys(term for item in items for term in item.expanded))
+        words = [tok.text for tok in tokens if tok.kind == "word" and not tok.negated]
+        reading = describe_reading(
+            [[item.shown for item in clause] for clause in clauses],
+            [item.shown for item in excluded], [shown for shown, _ in filters],
+            nothing=query is not None and query is Q.NullQuery)
+        filter_query = _all([q for _, q in filters]) if filters else None
+        return ParsedQuery(text, query, filter_query, expanded, reading,
+                           self.messages, words)
+
+    def _entries(self, tokens: list[Token]):
+        """Items and OR markers in order, plus excluded items and (shown, query) filters."""
+        entries: list[Item | str] = []
+        excluded: list[Item] = []
+        filters: list[tuple[str, Q.Query]] = []
+        run: list[str] = []
+        for token in tokens + [Token("end", "")]:
+            if token.kind == "word" and not token.negated:
+                run.append(token.text)
+                continue
+            if run:
+                entries.extend(self._run_items(" ".join(run)))
+                run = []
+            if token.kind in ("or", "end", "and"):
+                if token.kind == "or":
+                    entries.append("OR")
+                continue
+            item = self._single_item(token)
+            if item is None:
+                continue
+            if token.negated:
+                excluded.append(item)
+            elif token.kind == "filter":
+                filters.append((item.shown, item.query))
+            else:
+                entries.append(item)
+        return entries, excluded, filters
+
+    def _clauses(self, entries: list[Item | str]) -> list[list[Item]]:
+        """Fold OR markers: ``a b OR c`` is a AND (b OR c)."""
+        clauses: list[list[Item]] = []
+        pending_or = False
+        for entry in entries:
+            if entry == "OR":
+                pending_or = bool(clauses)
+                continue
+            if pending_or:
+                clauses[-1].append(entry)
+            else:
+                clauses.append([entry])
+            pending_or = False
+        if len(clauses) > MAX_CLAUSES:
+            self.messages.append(f"only the first {MAX_CLAUSES} words were searched")
+            clauses = clauses[:MAX_CLAUSES]
+        return clauses
+
+    def _combine(self, clauses, excluded, searched: bool) -> Q.Query | None:
+        """AND the clauses, subtract the exclusions, boost the whole phrase."""
+        if not clauses:
+            if excluded:
+                return Q.AndNot(Q.Every(), _any([item.query for item in excluded]))
+            if searched:
+                self.messages.append("nothing searchable in the query")
+                return Q.NullQuery
+            return None
+        query = _all([_any([item.query for item in clause]) for clause in clauses])
+        if excluded:
+            query = Q.AndNot(query, _any([item.query for item in excluded]))
+        boost = self._phrase_boost(clauses)
+        return Q.AndMaybe(query, boost) if boost is not None else query
+
+    def _phrase_boost(self, clauses: list[list[Item]]) -> Q.Query | None:
+        """The words of an all-plain query as one phrase, when there are several."""
+        if len(clauses) < 2 or any(len(c) > 1 or c[0].literal_terms is None for c in clauses):
+            return None
+        terms = [term for clause in clauses for term in clause[0].literal_terms]
+        return Q.Phrase("text", terms, boost=PHRASE_BOOST)
+
+    def _run_items(self, run: str) -> list[Item]:
+        """Items of a run of plain words: glossary concepts, then the words between."""
+        items: list[Item] = []
+        pos = 0
+        for start, end, term in self._glossary_spans(run):
+            items.extend(self._literals(run[pos:start]))
+            items.append(self._concept(term, run[start:end]))
+            pos = end
+        items.extend(self._literals(run[pos:]))
+        return items
+
+    def _glossary_spans(self, text: str) -> list[tuple[int, int, Any]]:
+        """Non-overlapping glossary matches, longest first, in text order."""
+        found = list(self.lexicon.match_english(text)) + list(self.lexicon.match_chinese(text))
+        found.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+        chosen: list[tuple[int, int, Any]] = []
+        for start, end, term in found:
+            if all(end <= s or start >= e for s, e, _ in chosen):
+                chosen.append((start, end, term))
+        return sorted(chosen, key=lambda m: m[0])
+
+    def _literals(self, text: str) -> list[Item]:
+        return [item for word in text.split() if (item := self._literal(word)) is not None]
+
+    def _literal(self, word: str, shown: str | None = None) -> Item | None:
+        """A word as typed: a phrase on the word field, OR-ed with bigrams for Chinese."""
+        terms = self.analyzers.text(word)
+        if not terms:
+            return None
+        queries = [_sequence("text", terms)]
+        if has_cjk(word):
+            bigrams = self.analyzers.bigram(word)
+            if bigrams:
+                queries.append(_sequence("text_bigram", bigrams))
+        return Item(_any(queries), shown or word, literal_terms=terms)
+
+    def _concept(self, term: Any, typed: str) -> Item:
+        """A glossary concept: OR of its Chinese and English forms and variants."""
+        forms = [term.zh, *term.zh_variants, term.en, *term.en_variants]
+        typed_terms = tuple(self.analyzers.text(typed))
+        seen: dict[tuple[str, ...], str] = {}
+        for form in forms:
+            terms = tuple(self.analyzers.text(form)) if form else ()
+            if terms and terms not in seen:
+                seen[terms] = form
+        queries = [_sequence("text", list(terms)) for terms in seen]
+        if typed_terms and typed_terms not in seen:
+            queries.insert(0, _sequence("text", list(typed_terms)))
+        expanded = [form for terms, form in seen.items() if terms != typed_terms]
+        shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f not in (typed,)
+                                 and tuple(self.analyzers.text(f)) != typed_terms]
+        return Item(_any(queries), " OR ".join(shown_forms), expanded)
+
+    def _single_item(self, token: Token) -> Item | None:
+        """The item of a phrase, prefix, filter or negated word token."""
+        if token.kind == "phrase":
+            item = self._literal(token.text, shown=f"“{token.text.strip()}”")
+            if item is not None:
+                item.literal_terms = None  # an exact phrase is not part of the phrase boost
+            return item
+        if token.kind == "prefix":
+            return self._prefix(token.text)
+        if token.kind == "filter":
+            return self._filter(token.field, token.text)
+        spans = self._glossary_spans(token.text)
+        if len(spans) == 1 and spans[0][:2] == (0, len(token.text)):
+            return self._concept(spans[0][2], token.text)
+        return self._literal(token.text)
+
+    def _prefix(self, stem: str) -> Item | None:
+        norm = self.analyzers.normalize(stem).strip()
+        if len(norm) < PREFIX_MIN or not norm.isalnum():
+            self.messages.append(f"“{stem}*”: a prefix needs at least {PREFIX_MIN} letters")
+            return None
+        return Item(Q.Prefix("text", norm), f"{norm}*")
+
+    def _filter(self, fieldname: str, value: str) -> Item | None:
+        shown = f"{fieldname}:{value}"
+        if fieldname == "year":
+            if not value.isdigit() or len(value) != 4:
+                self.messages.append(f"“{shown}”: a year is four digits")
+                return None
+            return Item(Q.NumericRange("year", int(value), int(value)), shown)
+        if fieldname != "unit":
+            value = value.lower()
+            value = KIND_ALIASES.get(value, value) if fieldname == "kind" else value
+        return Item(Q.Term(fieldname, value), f"{fieldname}:{value}")

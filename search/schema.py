@@ -1,0 +1,54 @@
+"""The Whoosh schema of the paragraph index and the names of its facets.
+
+Whoosh pickles the schema (analyzers included) into the index, so the analyzers
+come from :mod:`search.analysis`, whose classes live at stable import paths.
+"""
+
+from __future__ import annotations
+
+from whoosh import fields
+
+# Facets shown in the interface, in display order; "unit" filters but is not counted.
+FACETS: tuple[str, ...] = ("theme", "verb", "session", "body", "kind", "lang")
+FILTER_FIELDS: tuple[str, ...] = FACETS + ("unit",)
+
+# The recall field matches bigrams of any Chinese word; weigh it below the word field
+# so that a paragraph holding the exact word ranks above one that only shares pieces.
+BIGRAM_BOOST = 0.4
+
+# Bumped whenever fields change: an index written with another layout must be rebuilt.
+SCHEMA_VERSION = "1"
+# Written beside the segments: unit records (the unit view) and the build stamp.
+UNITS_FILE = "units.json"
+STAMP_FILE = "stamp.json"
+
+
+def build_schema() -> fields.Schema:
+    """Return a fresh schema for the paragraph index."""
+    from search.analysis import bigram_analyzer, text_analyzer
+
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        unit=fields.ID(stored=True),
+        symbol=fields.ID(stored=True),
+        kind=fields.ID(stored=True),
+        number=fields.STORED(),
+        sub=fields.STORED(),
+        anchor=fields.STORED(),
+        lang=fields.ID(stored=True),
+        session=fields.ID(stored=True),
+        body=fields.ID(stored=True),
+        verb=fields.ID(stored=True),
+        verb_lead=fields.STORED(),
+        theme=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        year=fields.NUMERIC(stored=True, sortable=True),
+        date=fields.ID(stored=True, sortable=True),
+        doc_order=fields.NUMERIC(stored=True, sortable=True),
+        order=fields.STORED(),
+        footnotes=fields.STORED(),
+        cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        text=fields.TEXT(analyzer=text_analyzer(), stored=True, phrase=True, chars=True),
+        text_bigram=fields.TEXT(
+            analyzer=bigram_analyzer(), stored=False, phrase=True, field_boost=BIGRAM_BOOST
+        ),
+    )
