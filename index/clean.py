@@ -222,6 +222,9 @@ def detach_markers(text: str) -> Block:
     notes = [m.translate(_SUP_TO_DIGIT) for m in re.findall(rf"[{SUPERSCRIPTS}]+", text)]
     bare = MARKER.sub("", text)
     bare = re.sub(r"\s+([，。；：,;:])", r"\1", bare)
+    # Spaces the extraction left between Chinese characters (often where a marker stood).
+    bare = re.sub(r"(?<=[、，；：])[ \t]+", "", bare)
+    bare = re.sub(r"(?<=[\u3001-\u303f\u4e00-\u9fff\uff0c\uff1b\uff1a》”])[ \t]+(?=[\u4e00-\u9fff《“])", "", bare)
     return Block(text=bare.strip(), notes=notes)
 
 

@@ -34,6 +34,7 @@ class Paragraph:
     order: int = 0  # position within the unit, 0-based
     footnotes: list[Footnote] = field(default_factory=list)
     cites: list[str] = field(default_factory=list)  # "70/174", "2016/16", "20/1"
+    cite_units: dict[str, str] = field(default_factory=dict)  # cited number → unit id in the corpus
     verb: Verb | None = None
     themes: list[str] = field(default_factory=list)
 

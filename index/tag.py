@@ -1,0 +1,57 @@
+"""Stage 4 — tag: each paragraph's lead verb, crime themes and the resolutions it cites."""
+
+from __future__ import annotations
+
+import re
+
+from index.model import Document, Verb
+from search.lexicon.verbs import lead_verb
+
+# "第 70/174、70/175 和 70/182 号决议", "第 2016/16 号决议", "S-30/1号决议"
+ZH_CITE_SPAN = re.compile(r"第?\s*((?:S-)?\d{1,4}/\d{1,4}[^第号。；]{0,80}?)\s*号(?:决议|决定)")
+EN_CITE_SPAN = re.compile(r"\b(?:resolutions?|decisions?)\s+((?:S-)?\d{1,4}/\d{1,4}(?:[\s,]+(?:and\s+)?(?:S-)?\d{1,4}/\d{1,4})*)", re.I)
+REF = re.compile(r"(?:S-)?\d{1,4}/\d{1,4}(?:\s?[A-Z]\b)?")
+
+
+def cites(text: str, lang: str = "zh") -> list[str]:
+    """The resolution and decision numbers a paragraph cites, in order, without repeats."""
+    span = ZH_CITE_SPAN if lang == "zh" else EN_CITE_SPAN
+    found: list[str] = []
+    for m in span.finditer(text):
+        for ref in REF.findall(m.group(1)):
+            ref = ref.replace(" ", "")
+            if ref not in found:
+                found.append(ref)
+    return found
+
+
+def _themes(text: str, lang: str) -> list[str]:
+    try:
+        from search.lexicon import tag_themes
+    except ImportError:  # the taxonomy is not installed: no themes rather than a crash
+        return []
+    return tag_themes(text, lang)
+
+
+def tag(doc: Document) -> Document:
+    """Fill in verb, themes and cites for every paragraph of a document (in place)."""
+    for unit in doc.units:
+        for para in unit.paragraphs:
+            found = lead_verb(para.text, para.lang)
+            para.verb = Verb(key=found[0], lead=found[1]) if found else None
+            para.themes = _themes(para.text, para.lang)
+            para.cites = cites(para.text, para.lang)
+    return doc
+
+
+def citation_targets(documents: list[Document]) -> dict[str, str]:
+    """Map a cited number ("68/193", "20/1") to the id of the corpus unit it names."""
+    targets: dict[str, str] = {}
+    for doc in documents:
+        for unit in doc.units:
+            if unit.symbol and unit.symbol.startswith("A/RES/"):
+                targets[unit.symbol.removeprefix("A/RES/")] = unit.id
+            m = re.match(r"第\s*(\d+/\d+)\s*号决议", unit.label)
+            if m:
+                targets.setdefault(m.group(1), unit.id)
+    return targets

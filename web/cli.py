@@ -1,0 +1,155 @@
+"""The `concord` command: parse, build, search and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+DEFAULT_CORPUS = "corpus"
+DEFAULT_INDEX = "var/index"
+
+
+def _progress(items):
+    """A progress bar on a terminal, nothing otherwise (the summary line follows)."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return tqdm(list(items), desc="parsing", unit="file", file=sys.stderr)
+    return items
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Print the units and paragraphs of one file."""
+    from index.build import load_manifest, parse_file
+    from index.read import ReadError
+
+    path = Path(args.file)
+    try:
+        doc = parse_file(path, load_manifest(path.parent).get(path.name))
+    except ReadError as exc:
+        print(f"concord: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    print(f"{doc.name}: {doc.symbol or '(no symbol)'} · {doc.status} · {doc.session or ''} · {len(doc.units)} unit(s)")
+    for unit in doc.units:
+        pp = sum(p.kind == "pp" for p in unit.paragraphs)
+        op = sum(p.kind == "op" and not p.sub for p in unit.paragraphs)
+        print(f"\n{unit.id}  {unit.label}  {unit.title}\n  {unit.acting_body} · {unit.status} · {pp} preambular, {op} operative")
+        for p in unit.paragraphs:
+            verb = p.verb.key if p.verb else "-"
+            print(f"  {p.kind}{p.number}{p.sub or '':<3} {verb:<24} {p.text[:60]}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Parse the corpus and write the index; exit 1 when a file was skipped."""
+    from index.build import build
+
+    report = build(args.corpus, args.index, progress=_progress)
+    print(report.summary())
+    for problem in report.problems:
+        print(f"concord: skipped {problem.message}", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search the index from a terminal."""
+    from search.engine import Engine, IndexMismatch, IndexMissing, QueryError
+
+    filters = {name: values for name in ("theme", "verb", "body", "session", "kind", "lang", "unit")
+               if (values := getattr(args, name))}
+    engine = Engine(args.index)
+    try:
+        page = engine.search(args.query, filters, page=args.page, size=args.size, sort=args.sort)
+    except (QueryError, IndexMissing, IndexMismatch) as exc:
+        print(f"concord: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.close()
+    if args.json:
+        json.dump(page, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    reading = page.get("reading", {}).get("en") or ""
+    print(f"{page['total']} results ({page['took_ms']} ms) {reading}")
+    for hit in page["results"]:
+        verb = hit["verb"]["en"] if hit.get("verb") else ""
+        print(f"\n{hit['id']}  {hit.get('symbol') or ''}  {verb}\n  {hit['text'][:160]}")
+    if page.get("suggestion"):
+        print(f"\nDid you mean: {page['suggestion']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app with waitress, building the index first when it is missing or stale."""
+    import waitress
+
+    from search.engine import Engine, IndexMismatch, IndexMissing
+    from web.app import create_app
+
+    engine = Engine(args.index)
+    try:
+        engine.search("")
+    except (IndexMissing, IndexMismatch) as exc:
+        print(f"concord: {exc} — building it now from {args.corpus}", file=sys.stderr)
+        code = cmd_build(args)
+        if code and not Path(args.index).exists():
+            return code
+    finally:
+        engine.close()
+    app = create_app({"INDEX_DIR": str(args.index)})
+    print(f"Serving Concord on http://{args.host}:{args.port}/", file=sys.stderr)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser of `concord` and its subcommands."""
+    parser = argparse.ArgumentParser(prog="concord", description="Search UN crime-prevention resolutions paragraph by paragraph.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="show the units and paragraphs of one corpus file")
+    p.add_argument("file", help="a corpus .txt file")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("build", help="parse the corpus and write the search index")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("search", help="search the index from the terminal")
+    p.add_argument("query", nargs="?", default="", help="query text (Chinese or English)")
+    for name in ("theme", "verb", "body", "session", "kind", "lang", "unit"):
+        p.add_argument(f"--{name}", action="append", default=[], help=f"filter by {name} key (repeatable)")
+    p.add_argument("--page", type=int, default=1, help="result page, from 1")
+    p.add_argument("--size", type=int, default=10, help="results per page (at most 100)")
+    p.add_argument("--sort", default="relevance", choices=["relevance", "date", "order"], help="result order")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
+    p.add_argument("--json", action="store_true", help="print the /api/search JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("serve", help="serve the web app (builds the index when missing)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `concord` console script."""
+    args = make_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
