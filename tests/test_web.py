@@ -41,6 +41,16 @@ def without_timing(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "took_ms"}
 
 
+def static(client, name: str) -> bytes:
+    """A static file's bytes (the response streams a file: close it)."""
+    response = client.get(f"/static/{name}")
+    try:
+        assert response.status_code == 200
+        return response.data
+    finally:
+        response.close()
+
+
 # --- citations -------------------------------------------------------------------------
 
 GA_71_209 = {"symbol": "A/RES/71/209", "label": "71/209", "status": "adopted", "body": "ga",
@@ -139,3 +149,212 @@ def test_chart_geometry_and_labels():
     assert [row["width"] for row in chart["rows"]] == [134, 34]
     assert chart["description"] == "GA 71 <b>: 40; GA 68: 10"
     assert bar_chart(values[2:], "en", "empty") is None
+
+
+# --- routes on the real index --------------------------------------------------------------
+
+def test_search_page_shows_results_facets_and_links(client):
+    response = client.get("/?q=洗钱&ui=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="/api/search?q=%E6%B4%97%E9%92%B1"' in html
+    assert "<mark>" in html
+    reading = client.get("/api/search?q=洗钱").get_json()["reading"]["en"]
+    assert "洗钱" in reading
+    assert f'<h1 id="results-heading" class="reading">{reading}</h1>' in html
+    assert re.search(r"\d+ paragraphs in [\d.]+ ms", html)
+    facets = client.get("/api/search?q=洗钱").get_json()["facets"]
+    for facet in ("theme", "verb", "session", "body", "kind", "lang"):
+        assert (f'id="facet-{facet}"' in html) == bool(facets[facet])
+    assert 'id="facet-kind"' in html
+    assert 'id="q"' in html and "autofocus" in html
+    assert '<script src="/static/concord.js" defer></script>' in html
+
+
+def test_search_json_twin_equals_its_data_function(app, client):
+    response = client.get("/api/search?q=洗钱&theme=money-laundering&sort=newest&size=5")
+    assert response.status_code == 200
+    state = SearchState("洗钱", {"theme": ("money-laundering",)}, "newest", 1, 5)
+    assert without_timing(response.get_json()) == without_timing(data_of(app, search_data, state))
+    assert response.get_json()["size"] == 5
+
+
+def test_facet_counts_follow_the_query_and_toggle(client):
+    everything = client.get("/api/search").get_json()
+    narrowed = client.get("/api/search?q=洗钱").get_json()
+    assert 0 < narrowed["total"] < everything["total"]
+    session = narrowed["facets"]["session"][0]
+    assert sum(v["count"] for v in narrowed["facets"]["kind"]) == narrowed["total"]
+    assert session["selected"] is False
+    chosen = client.get(session["toggle_url"].replace("/?", "/api/search?")).get_json()
+    assert chosen["total"] == session["count"]
+    item = next(v for v in chosen["facets"]["session"] if v["key"] == session["key"])
+    assert item["selected"] is True
+    assert item["toggle_url"] == "/?q=%E6%B4%97%E9%92%B1"
+    assert chosen["selected"] == [{"facet": "session", "key": session["key"], "zh": session["zh"],
+                                   "en": session["en"], "remove_url": "/?q=%E6%B4%97%E9%92%B1"}]
+
+
+def test_two_values_of_one_facet_widen_the_results(client):
+    sessions = client.get("/api/search").get_json()["facets"]["session"][:2]
+    one = client.get(f"/api/search?session={sessions[0]['key']}").get_json()
+    both = client.get(f"/api/search?session={sessions[0]['key']}&session={sessions[1]['key']}").get_json()
+    assert both["total"] == sessions[0]["count"] + sessions[1]["count"] > one["total"]
+
+
+def test_pagination_links(client):
+    data = client.get("/api/search?size=10&page=2").get_json()
+    assert data["pagination"]["prev_url"] == "/?size=10"
+    assert data["pagination"]["next_url"] == "/?page=3&size=10"
+    assert len(data["results"]) == 10
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [("size=1000", "size"), ("page=0", "page"), ("q=" + "a" * 501, "q"), ("sort=foo", "sort"),
+     ("page=x", "page"), ("ui=fr", "ui")],
+)
+def test_bad_parameters_are_400_with_a_message(client, query, param):
+    api = client.get(f"/api/search?{query}")
+    assert api.status_code == 400
+    assert api.get_json()["param"] == param
+    assert f"Parameter {param}" in client.get(f"/api/search?{query}&ui=en").get_json().get("error", "") \
+        or param == "ui"
+    page = client.get(f"/?{query}", headers={"Accept-Language": "en"})
+    assert page.status_code == 400
+    assert page.mimetype == "text/html"
+    assert f"Parameter {param}" in page.get_data(as_text=True)
+
+
+def test_hostile_query_is_escaped(client):
+    html = client.get("/", query_string={"q": XSS}).get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;" in html.split('class="reading">')[1].split("</h1>")[0]
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
+
+
+def test_security_headers(client):
+    for url in ("/", "/p/A-RES-71-209/op12", "/api/search", "/nowhere"):
+        headers = client.get(url).headers
+        assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+        assert "unsafe-inline" not in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_script_or_style(client):
+    for url in ("/?q=洗钱", "/p/A-RES-71-209/op12", "/u/A-RES-71-209"):
+        html = client.get(url).get_data(as_text=True)
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/concord.js" defer>']
+        assert " style=" not in html and "<style" not in html
+        assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_paragraph_page_and_twin(app, client):
+    response = client.get("/p/A-RES-71-209/op12?ui=en")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "General Assembly resolution 71/209, para. 12" in html
+    assert "大会第71/209号决议第12段" in html
+    assert 'href="/u/A-RES-71-209#op12"' in html
+    assert 'href="/p/A-RES-71-209/op11"' in html and 'href="/p/A-RES-71-209/op13"' in html
+    assert 'href="/api/p/A-RES-71-209/op12"' in html
+    twin = client.get("/api/p/A-RES-71-209/op12").get_json()
+    assert twin == data_of(app, paragraph_data, "A-RES-71-209/op12")
+    assert twin["citation"] == {"en": "General Assembly resolution 71/209, para. 12",
+                                "zh": "大会第71/209号决议第12段"}
+
+
+def test_preambular_citation_on_the_real_index(client):
+    twin = client.get("/api/p/A-RES-71-209/pp5").get_json()
+    assert twin["citation"] == {"en": "General Assembly resolution 71/209, preambular para. 5",
+                                "zh": "大会第71/209号决议序言部分第5段"}
+
+
+def test_unit_page_and_twin(app, client):
+    response = client.get("/u/A-RES-71-209")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="op12"' in html and 'id="pp1"' in html
+    assert 'href="/p/A-RES-71-209/op12"' in html
+    twin = client.get("/api/u/A-RES-71-209").get_json()
+    assert twin == data_of(app, unit_data, "A-RES-71-209")
+    assert [p["anchor"] for p in twin["preamble"]][:2] == ["pp1", "pp2"]
+    assert twin["operative"][0]["anchor"] == "op1"
+
+
+@pytest.mark.parametrize("url", ["/p/A-RES-71-209/op999", "/u/A-RES-71-20"])
+def test_not_found_helps(client, url):
+    page = client.get(url + "?ui=en")
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert 'id="q"' in html and "Perhaps you meant" in html
+    api = client.get("/api" + url)
+    assert api.status_code == 404
+    assert api.mimetype == "application/json"
+    assert api.get_json()["nearest"], "the nearest ids are offered"
+    assert "error" in api.get_json()
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/nothing")
+    assert response.status_code == 404
+    assert set(response.get_json()) == {"error"}
+
+
+@pytest.mark.parametrize(
+    ("accept", "cookie", "query", "lang"),
+    [(None, None, "", "zh-Hans"),
+     ("en-US,en;q=0.9", None, "", "en"),
+     ("fr-FR,en;q=0.5", None, "", "en"),
+     ("en-US", "zh", "", "zh-Hans"),
+     ("zh-CN", "en", "", "en"),
+     ("en", "en", "?ui=zh", "zh-Hans")],
+)
+def test_interface_language_negotiation(client, accept, cookie, query, lang):
+    """?ui= beats the cookie, which beats Accept-Language, which beats the default (zh)."""
+    if cookie:
+        client.set_cookie("ui", cookie)
+    headers = {"Accept-Language": accept} if accept else {}
+    html = client.get("/" + query, headers=headers).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+
+
+def test_ui_parameter_sets_the_cookie(client):
+    response = client.get("/?ui=en")
+    assert "ui=en" in response.headers["Set-Cookie"]
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_csv_export(client):
+    response = client.get("/export.csv?q=洗钱")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    total = client.get("/api/search?q=洗钱").get_json()["total"]
+    assert len(rows) == total
+    assert list(rows[0])[:3] == ["id", "url", "symbol"]
+    assert all(row["url"] == "/p/" + row["id"] for row in rows)
+
+
+def test_json_export_holds_every_page_up_to_the_cap(app, client):
+    everything = client.get("/api/search").get_json()["total"]
+    data = client.get("/export.json").get_json()
+    assert data["exported"] == len(data["results"]) == min(everything, 1000)
+    capped = create_app({"INDEX_DIR": app.config["INDEX_DIR"], "EXPORT_LIMIT": 7}).test_client()
+    assert len(capped.get("/export.json?kind=op").get_json()["results"]) == 7
+
+
+def test_chart_is_inline_svg_with_escaped_labels(client):
+    html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert 'role="img"' in svg and "<desc" in svg and "<rect" in svg
+    assert "Chart data" in html
+
+
+def test_page_weight_under_60kb(client):
+    html = client.get("/?q=洗钱").data
+    css, js = static(client, "concord.css"), static(client, "concord.js")
+    assert len(html) + len(css) + len(js) < 60_000

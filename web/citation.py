@@ -60,8 +60,10 @@ def unit_reference(unit: dict) -> tuple[str, str]:
     kind_en, kind_zh = UNIT_KINDS.get(unit.get("kind") or "resolution", UNIT_KINDS["resolution"])
     symbol, label = unit.get("symbol"), unit.get("label") or ""
     number = resolution_number(symbol, label)
+    body = unit.get("body") or ""
+    body = body.get("key", "") if isinstance(body, dict) else body  # the engine labels it
     if unit.get("status") == "adopted" and number:
-        body_en, body_zh = BODY_NAMES.get(unit.get("body") or "", ("", ""))
+        body_en, body_zh = BODY_NAMES.get(body, ("", ""))
         english = f"{body_en} {kind_en} {number}".strip()
         return english[0].upper() + english[1:], f"{body_zh}第{number}号{kind_zh}"
     document = unit.get("document") or {}

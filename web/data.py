@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from urllib.parse import quote, urlencode
 
@@ -102,25 +103,28 @@ def paragraph_data(engine, pid: str) -> dict:
     para = engine.paragraph(pid)
     if para is None:
         raise NotFoundError("paragraph", pid, engine.nearest_ids(pid))
-    unit = engine.unit(para["unit"]) or {"id": para["unit"], "paragraphs": []}
-    ids = [p["id"] if isinstance(p, dict) else p for p in unit.get("paragraphs", [])]
-    at = ids.index(pid) if pid in ids else -1
-    neighbour = lambda i: _link(ids[i]) if at >= 0 and 0 <= i < len(ids) else None  # noqa: E731
-    anchor = pid.rsplit("/", 1)[-1]
+    unit = para["unit"]
     return {
         "paragraph": para,
-        "unit": unit_meta(unit),
-        "citation": citation(unit_meta(unit), para["kind"], str(para["number"]), para.get("sub")),
-        "prev": neighbour(at - 1),
-        "next": neighbour(at + 1),
-        "unit_url": f"/u/{quote(unit['id'])}#{anchor}",
+        "unit": unit,
+        "citation": citation(unit, para["kind"], str(para["number"]), para.get("sub")),
+        "prev": _link(para.get("prev")),
+        "next": _link(para.get("next")),
+        "unit_url": f"{unit_url(unit['id'])}#{para['anchor']}",
         "verb_url": search_url("verb", para["verb"]["key"]) if para.get("verb") else None,
         "theme_urls": {t["key"]: search_url("theme", t["key"]) for t in para.get("themes", [])},
     }
 
 
-def _link(pid: str) -> dict:
+def _link(pid: str | None) -> dict | None:
+    if not pid:
+        return None
     return {"id": pid, "url": paragraph_url(pid), "anchor": pid.rsplit("/", 1)[-1]}
+
+
+def unit_url(uid: str) -> str:
+    """The page of a whole unit."""
+    return "/u/" + quote(uid)
 
 
 def unit_meta(unit: dict) -> dict:
@@ -132,7 +136,8 @@ def unit_data(engine, uid: str) -> dict:
     """A whole unit: metadata, preamble, operative paragraphs (sub-paragraphs marked), footnotes."""
     unit = engine.unit(uid)
     if unit is None:
-        raise NotFoundError("unit", uid, engine.nearest_ids(uid))
+        ids = [meta["id"] for meta in engine.units()]
+        raise NotFoundError("unit", uid, difflib.get_close_matches(uid[:200], ids, n=5, cutoff=0.5))
     paragraphs = [_unit_paragraph(p) for p in unit.get("paragraphs", [])]
     return {
         "unit": unit_meta(unit),
@@ -143,5 +148,4 @@ def unit_data(engine, uid: str) -> dict:
 
 
 def _unit_paragraph(para: dict) -> dict:
-    return {**para, "anchor": para["id"].rsplit("/", 1)[-1], "url": paragraph_url(para["id"]),
-            "indent": bool(para.get("sub"))}
+    return {**para, "indent": bool(para.get("sub"))}
