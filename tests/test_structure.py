@@ -93,8 +93,10 @@ def test_report_paragraphs_are_not_operative(doc_by_file):
 
 def test_paragraph_split_across_page_break_is_one(doc_by_file):
     unit = doc_by_file["000"].units[0]
-    joined = [p for p in unit.paragraphs if "刑事司法纳入更广泛的联合国议程以应对" in p.text]
+    # L23 ends "…纳入更广", the footnote block follows, L37 begins "泛的联合国议程…"
+    joined = [p for p in unit.paragraphs if "更广泛的联合国议程以应对社会和经济挑战并促进国内和国际法治及公众参与的多哈宣言》的重要性" in p.text]
     assert [p.anchor for p in joined] == ["pp3"]
+    assert not any(p.text.startswith("泛的") for p in unit.paragraphs)
     assert [f.number for f in joined[0].footnotes] == ["6"]
     assert joined[0].footnotes[0].text == "第 70/174 号决议，附件。"
 
