@@ -22,6 +22,8 @@ PHRASE_BOOST = 2.0  # the whole query as an exact phrase ranks above scattered w
 PREFIX_MIN = 2  # characters before "*" (a one-letter prefix would match half the index)
 PREFIX_CAP = 64  # most terms one prefix may expand to
 MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and said so)
+# Function words dropped between concepts in a run of Chinese (never from a lone word).
+CONNECTIVES = frozenset({"和", "及", "与", "的", "并", "或", "以及", "等", "和或"})
 KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 
@@ -170,7 +172,7 @@ class _Builder:
         tokens = tokenize(text)
         entries, excluded, filters = self._entries(tokens)
         clauses = self._clauses(entries)
-        query = self._combine(clauses, excluded, searched=bool(tokens) and not filters)
+        query = self._combine(clauses, excluded, searched=bool(text.strip()) and not filters)
         items = [item for clause in clauses for item in clause] + excluded
         expanded = list(dict.fromkeys(term for item in items for term in item.expanded))
         words = [tok.text for tok in tokens if tok.kind == "word" and not tok.negated]
@@ -252,13 +254,33 @@ class _Builder:
 
     def _run_items(self, run: str) -> list[Item]:
         """Items of a run of plain words: glossary concepts, then the words between."""
+        spans = self._glossary_spans(run)
+        if not spans:
+            return self._literals(run)
         items: list[Item] = []
         pos = 0
-        for start, end, term in self._glossary_spans(run):
-            items.extend(self._literals(run[pos:start]))
+        for start, end, term in spans:
+            items.extend(self._gap_literals(run[pos:start]))
             items.append(self._concept(term, run[start:end]))
             pos = end
-        items.extend(self._literals(run[pos:]))
+        items.extend(self._gap_literals(run[pos:]))
+        return items
+
+    def _gap_literals(self, text: str) -> list[Item]:
+        """Words left beside a concept: Chinese split into words, connectives dropped.
+
+        In 打击洗钱和腐败 the pieces 打击 and 和 are what remain around the concepts;
+        requiring the text "和腐败" verbatim would lose paragraphs that say it otherwise.
+        """
+        items: list[Item] = []
+        for word in text.split():
+            pieces = self.analyzers.text(word) if has_cjk(word) else [word]
+            for piece in pieces:
+                if piece in CONNECTIVES:
+                    continue
+                item = self._literal(piece)
+                if item is not None:
+                    items.append(item)
         return items
 
     def _glossary_spans(self, text: str) -> list[tuple[int, int, Any]]:
