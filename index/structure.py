@@ -197,12 +197,49 @@ class _Builder:
         m = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
         if m and self.unit is not None:
             self.unit.date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        m = re.match(r"(\d{1,2}) (\w+) (\d{4})$", text)
+        if m and self.unit is not None and m.group(2).lower() in MONTHS:
+            month = MONTHS.index(m.group(2).lower()) + 1
+            self.unit.date = f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}"
         self.state = "end"
+
+
+EN_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50,
+    "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+}
+EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december"]
+
+
+def en_ordinal(text: str) -> int:
+    """English ordinal words up to 99: "Seventy-first" → 71, "twentieth" → 20."""
+    words = text.lower().split("-")
+    if len(words) == 2:
+        return EN_TENS.get(words[0], 0) + EN_ORDINALS.get(words[1], 0)
+    return EN_ORDINALS.get(words[0], 0)
+
+
+def _read_english_header(doc: Document, joined: str) -> None:
+    if m := re.search(r"\b([A-Za-z]+(?:-[a-z]+)?) session\b", joined):
+        doc.session = doc.session or (f"ga-{n}" if (n := en_ordinal(m.group(1))) else None)
+    if m := re.search(r"Agenda item\s+(\d+)", joined, re.I):
+        doc.agenda_item = doc.agenda_item or m.group(1)
+    if m := re.search(r"adopted by the General Assembly on (\d{1,2}) (\w+) (\d{4})", joined):
+        month = MONTHS.index(m.group(2).lower()) + 1 if m.group(2).lower() in MONTHS else 0
+        doc.date = doc.date or (f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}" if month else None)
+        doc.status, doc.body = "adopted", doc.body or "ga"
 
 
 def read_header(doc: Document, header: list[str]) -> None:
     """Take session, agenda item, date, body and status from the masthead lines."""
     joined = "\n".join(header)
+    if doc.lang == "en":
+        _read_english_header(doc, joined)
     if m := re.search(rf"第([{CN_NUM}]+)届会议", joined):
         doc.session = doc.session or f"{'ga'}-{cn_to_int(m.group(1))}"
     if m := re.search(r"议程项目\s*(\d+)", joined):

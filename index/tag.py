@@ -7,16 +7,18 @@ import re
 from index.model import Document, Verb
 from search.lexicon.verbs import lead_verb
 
-# "第 70/174、70/175 和 70/182 号决议", "第 2016/16 号决议", "S-30/1号决议"
-ZH_CITE_SPAN = re.compile(r"第?\s*((?:S-)?\d{1,4}/\d{1,4}[^第号。；]{0,80}?)\s*号(?:决议|决定)")
-EN_CITE_SPAN = re.compile(r"\b(?:resolutions?|decisions?)\s+((?:S-)?\d{1,4}/\d{1,4}(?:[\s,]+(?:and\s+)?(?:S-)?\d{1,4}/\d{1,4})*)", re.I)
-REF = re.compile(r"(?:S-)?\d{1,4}/\d{1,4}(?:\s?[A-Z]\b)?")
+# "第 70/174、70/175 和 70/182 号决议", "第 46/152 号、…第 60/1 号…决议", "S-30/1号决议"
+ZH_CITE_SPAN = re.compile(r"(?:第\s*)?((?<![A-Za-z0-9/.\-])(?:S-)?\d{1,4}/\d{1,4}(?:\s*[A-Z](?![A-Za-z]))?(?:\s*(?:、|和|及|以及|,|，)\s*(?:第\s*)?(?:S-)?\d{1,4}/\d{1,4}(?:\s*[A-Z](?![A-Za-z]))?)*)\s*号")
+EN_CITE_SPAN = re.compile(r"\b(?:resolutions?|decisions?)\s+((?:S-)?\d{1,4}/\d{1,4}[^;:.]{0,160})", re.I)
+REF = re.compile(r"(?<![A-Za-z0-9/.\-])(?:S-)?\d{1,4}/\d{1,4}(?:\s?[A-Z](?![\w/]))?")
 
 
 def cites(text: str, lang: str = "zh") -> list[str]:
     """The resolution and decision numbers a paragraph cites, in order, without repeats."""
     span = ZH_CITE_SPAN if lang == "zh" else EN_CITE_SPAN
     found: list[str] = []
+    if lang == "zh" and not re.search("决议|决定", text):
+        return found
     for m in span.finditer(text):
         for ref in REF.findall(m.group(1)):
             ref = ref.replace(" ", "")
