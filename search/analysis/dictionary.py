@@ -1,0 +1,194 @@
+"""The Chinese word list: jieba's dictionary plus our UN terms, and its on-disk cache.
+
+jieba builds a prefix dictionary of ~500k entries; building it (or unmarshalling jieba's
+own cache) costs over a second here, too slow for a fresh process's first query. So the
+prefix dictionary, with our user words folded in, is cached once as shards keyed by first
+character, and a process loads only the shards of the characters it actually meets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import os
+import struct
+import tempfile
+import threading
+from pathlib import Path
+
+from search.analysis.normalize import NAME_DOT, is_han, normalize
+
+ANALYZER_VERSION = "concord-analysis-1"
+USERDICT_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "userdict.txt"
+# Frequency for lexicon terms that carry none: high enough to beat a split into common
+# words, yet below everyday words so a term never swallows its neighbours.
+LEXICON_TERM_FREQ = 500
+_MAGIC = b"CONCORD-ZH-PREFIX-1\n"
+
+log = logging.getLogger(__name__)
+
+
+def read_userdict(path: Path | None = None) -> dict[str, int]:
+    """Parse `word freq` lines (# comments, blank lines allowed) into normalized words."""
+    path = path or USERDICT_PATH
+    words: dict[str, int] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) not in (2, 3) or not parts[1].isdigit() or int(parts[1]) < 1:
+            raise ValueError(f"{path.name}:{lineno}: expected 'word freq [tag]', got {line!r}")
+        word = normalize(parts[0])
+        if not _usable(word):
+            raise ValueError(f"{path.name}:{lineno}: {parts[0]!r} is not a Chinese word")
+        words[word] = int(parts[1])
+    return words
+
+
+def _lexicon_terms() -> list[str]:
+    """Chinese terms of the glossary (search.lexicon), or none while it is unavailable."""
+    try:
+        from search.lexicon import chinese_terms
+
+        return [term for term in chinese_terms() if isinstance(term, str)]
+    except (ImportError, OSError) as exc:
+        # The index records the checksum of what was really used, so a lexicon that
+        # appears later shows up as a dictionary change ("rebuild"), never as wrong results.
+        log.warning("segmenting without the glossary terms: %s", exc)
+        return []
+
+
+def _usable(word: str) -> bool:
+    """A word the segmenter can ever see: ideographs, possibly joined by name dots."""
+    return len(word) > 1 and all(is_han(ch) or ch == NAME_DOT for ch in word) and is_han(word[0])
+
+
+def word_list() -> dict[str, int]:
+    """The final user word list: userdict.txt plus lexicon terms, normalized, with frequencies."""
+    words = read_userdict()
+    for term in _lexicon_terms():
+        word = normalize(term.strip())
+        if _usable(word):
+            words.setdefault(word, 0)  # 0 = "choose a frequency when building"
+    return words
+
+
+def dictionary_checksum() -> str:
+    """sha256 over the analyzer version, jieba's version and the final user word list."""
+    import jieba
+
+    digest = hashlib.sha256()
+    digest.update(f"{ANALYZER_VERSION}\njieba {jieba.__version__}\n".encode())
+    for word, freq in sorted(word_list().items()):
+        digest.update(f"{word}\t{freq}\n".encode())
+    return digest.hexdigest()
+
+
+def cache_dir() -> Path:
+    """Where the prefix cache lives: $CONCORD_CACHE_DIR, else var/cache in the project."""
+    configured = os.environ.get("CONCORD_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "var" / "cache"
+
+
+def build_prefix_dict(words: dict[str, int]) -> tuple[dict[str, int], int]:
+    """jieba's full prefix dictionary with our words added (the slow path, ~1–2 s)."""
+    import jieba
+
+    builder = jieba.Tokenizer()
+    builder.FREQ, builder.total = builder.gen_pfdict(builder.get_dict_file())
+    builder.initialized = True
+    for word, freq in sorted(words.items(), key=lambda item: (-len(item[0]), item[0])):
+        if not freq:
+            freq = max(builder.suggest_freq(word, tune=False), LEXICON_TERM_FREQ)
+        # Never lower a word jieba already knows better (移民 is 1231 there).
+        builder.add_word(word, max(freq, builder.FREQ.get(word, 0)))
+    return builder.FREQ, builder.total
+
+
+def _write_shards(path: Path, freq: dict[str, int], total: int, checksum: str) -> None:
+    """Write the prefix dictionary as marshalled shards, one per first character."""
+    shards: dict[str, dict[str, int]] = {}
+    for word, count in freq.items():
+        shards.setdefault(word[0], {})[word] = count
+    blobs, index, offset = [], {}, 0
+    for ch, shard in shards.items():
+        blob = marshal.dumps(shard)
+        index[ch] = (offset, len(blob))
+        blobs.append(blob)
+        offset += len(blob)
+    header = marshal.dumps({"checksum": checksum, "total": total, "index": index})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".zh-prefix-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(_MAGIC + struct.pack("<Q", len(header)) + header)
+        out.writelines(blobs)
+    os.chmod(tmp, 0o644)  # mkstemp makes it private; a server may run as another user
+    os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one
+
+
+class PrefixStore:
+    """The prefix dictionary, loaded shard by shard into one plain dict (jieba's FREQ)."""
+
+    def __init__(self, checksum: str, total: int, index: dict, data: bytes | None):
+        self.checksum = checksum
+        self.total = total
+        self.freq: dict[str, int] = {}
+        self._index = index
+        self._data = data
+        self._loaded: set[str] = set()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_memory(cls, checksum: str, freq: dict[str, int], total: int) -> PrefixStore:
+        """A store whose every shard is already loaded (no cache file available)."""
+        store = cls(checksum, total, {}, None)
+        store.freq = freq
+        return store
+
+    @classmethod
+    def from_file(cls, path: Path, checksum: str) -> PrefixStore | None:
+        """Open a shard file; None when it is missing, damaged or for another word list."""
+        try:
+            data = path.read_bytes()
+            if not data.startswith(_MAGIC):
+                return None
+            start = len(_MAGIC) + 8
+            (size,) = struct.unpack("<Q", data[len(_MAGIC) : start])
+            header = marshal.loads(data[start : start + size])
+        except (OSError, ValueError, EOFError, TypeError, struct.error):
+            return None
+        if header.get("checksum") != checksum:
+            return None
+        return cls(checksum, header["total"], header["index"], memoryview(data)[start + size :])
+
+    def ensure(self, text: str) -> None:
+        """Load the shards of every character in text (every word a DAG over text can use)."""
+        missing = set(text) - self._loaded
+        if not missing or self._data is None:
+            return
+        with self._lock:
+            for ch in missing - self._loaded:
+                span = self._index.get(ch)
+                if span is not None:
+                    offset, size = span
+                    self.freq.update(marshal.loads(self._data[offset : offset + size]))
+                self._loaded.add(ch)
+
+
+def open_prefix_store() -> PrefixStore:
+    """The prefix store for the current word list: from the cache, else built (and cached)."""
+    checksum = dictionary_checksum()
+    path = cache_dir() / f"zh-prefix-{checksum[:20]}.bin"
+    store = PrefixStore.from_file(path, checksum)
+    if store is not None:
+        return store
+    freq, total = build_prefix_dict(word_list())
+    try:
+        _write_shards(path, freq, total, checksum)
+    except OSError as exc:  # read-only install: still works, just without the fast start
+        log.warning("cannot write the Chinese dictionary cache %s: %s", path, exc)
+    return PrefixStore.from_memory(checksum, freq, total)

@@ -1,0 +1,81 @@
+"""The segmenter for everything that is not Chinese: words, numbers and document symbols.
+
+Input is one normalized "word run": letters/digits joined by `/`, `.` or `-`
+(`a/res/71/209`, `e/cn.15/2011/21`, `1.5`, `follow-up`). Output is pieces with a kind:
+
+- `sym`: a UN symbol or resolution number, kept whole (`a/res/71/209`, `70/174`); at
+  index time its numeric tail is stacked on it too, so `71/209` finds `A/RES/71/209`;
+- `num`: a number (`2030`, `1`, `1.5`);
+- `en`: an ASCII word, subject to English stop words and stemming;
+- `word`: any other letters (other scripts, letter-digit mixes), kept as is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+_PART = re.compile(r"[^/.\-]+")
+
+
+class Piece(NamedTuple):
+    """A span of the run, its kind, and whether it shares the previous token's position."""
+
+    start: int
+    end: int
+    kind: str
+    stacked: bool = False
+
+
+def _kind(part: str) -> str:
+    """Kind of one connector-free part."""
+    if part.isdecimal():
+        return "num"
+    if part.isascii() and part.isalpha():
+        return "en"
+    return "word"
+
+
+def _numeric_tail(parts: list[re.Match]) -> tuple[int, int] | None:
+    """Span of the trailing numeric parts of a symbol (`71/209` in `a/res/71/209`)."""
+    tail = []
+    for match in reversed(parts):
+        if not match.group().isdecimal():
+            break
+        tail.append(match)
+    if len(tail) < 2 or len(tail) == len(parts):
+        return None
+    return tail[-1].start(), tail[0].end()
+
+
+def latin_pieces(run: str, index_mode: bool) -> list[Piece]:
+    """Split one word run into pieces (offsets relative to the run)."""
+    parts = list(_PART.finditer(run))
+    if len(parts) == 1:
+        return [Piece(0, len(run), _kind(run))]
+    joiners = set(run) & {"/", ".", "-"}
+    has_digit = any(ch.isdecimal() for ch in run)
+    if "/" in joiners and has_digit:
+        pieces = [Piece(0, len(run), "sym")]
+        tail = _numeric_tail(parts)
+        if index_mode and tail is not None and _tail_is_slashed(run, tail):
+            pieces.append(Piece(*tail, "sym", stacked=True))
+        return pieces
+    if joiners == {"."} and all(p.group().isdecimal() for p in parts):
+        return [Piece(0, len(run), "num")]
+    return [Piece(p.start(), p.end(), _kind(p.group())) for p in parts]
+
+
+def _tail_is_slashed(run: str, tail: tuple[int, int]) -> bool:
+    """Only `71/209`-style tails count, not `15.2011` inside a dotted symbol part."""
+    text = run[tail[0] : tail[1]]
+    return "." not in text and "-" not in text
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Porter stem of an English word (cached: a corpus repeats its words)."""
+    from whoosh.lang.porter import stem as porter_stem
+
+    return porter_stem(word)
