@@ -41,7 +41,6 @@ class Engine:
         self._local = threading.local()
         self._ix = None
         self._catalogue: Catalogue | None = None
-        self._analyzers: dict | None = None
         self._searchers: list = []
 
     # -- opening -------------------------------------------------------------------
@@ -56,9 +55,6 @@ class Engine:
                 self._ix = whoosh_index.open_dir(str(self.index_dir))
                 with self._ix.reader() as reader:
                     catalogue = Catalogue.load(reader, self.index_dir, UNITS_FILE)
-                schema = self._ix.schema
-                self._analyzers = {"text": schema["text"].analyzer,
-                                   "text_bigram": schema["text_bigram"].analyzer}
                 self._catalogue = catalogue
         return self._catalogue
 
@@ -97,9 +93,9 @@ class Engine:
         query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
         hits = self._hits(searcher, catalogue, parsed, query, params)
         first = (params.page - 1) * params.size
-        terms = highlight.positive_terms(query)
-        results = [self._result(catalogue, docnum, terms)
-                   for docnum in hits[first:first + params.size]]
+        shown = hits[first:first + params.size]
+        spans = highlight.match_spans(searcher, shown, highlight.positive_terms(query))
+        results = [self._result(catalogue, docnum, spans[docnum]) for docnum in shown]
         suggestion = None
         if not hits and not parsed.browse and parsed.words:
             suggestion = suggest(searcher, parsed, params.q)
@@ -135,10 +131,9 @@ class Engine:
         boosted.sort(key=lambda h: (-round(h[1], 6), -dates[h[0]], order(h[0])))
         return [n for n, _ in boosted]
 
-    def _result(self, catalogue: Catalogue, docnum: int, terms) -> dict:
+    def _result(self, catalogue: Catalogue, docnum: int, spans) -> dict:
         """One result with its highlighted snippet."""
         result = catalogue.result(docnum, self.labels)
-        spans = highlight.match_spans(result["text"], terms, self._analyzers) if terms else []
         result["snippet"] = highlight.snippet(result["text"], spans)
         return result
 

@@ -1,7 +1,7 @@
 """Snippets with ``<mark>`` around matched terms, built safely from stored text.
 
-The stored text is re-analysed with character offsets (which point into the original
-text), matched tokens become spans, overlapping spans resolve to the longest, and the
+Matched terms' character offsets (stored in the postings, pointing into the original
+text) become spans, overlapping spans resolve to the longest, and the
 HTML is assembled by escaping every piece of text between the marks — never by
 inserting tags into already-escaped text.
 """
@@ -11,10 +11,12 @@ from __future__ import annotations
 from html import escape
 
 from whoosh import query as Q
+from whoosh.reading import TermNotFound
 
 SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
 CONTEXT_CHARS = 40  # characters kept before the first match of the window
 ELLIPSIS = "…"
+HIGHLIGHTED = ("text", "text_bigram")
 
 
 def positive_terms(query: Q.Query | None) -> set[tuple[str, str]]:
@@ -37,18 +39,41 @@ def positive_terms(query: Q.Query | None) -> set[tuple[str, str]]:
     return found
 
 
-def match_spans(text: str, terms: set[tuple[str, str]], analyzers: dict) -> list[tuple[int, int]]:
-    """Character spans of ``text`` whose tokens are among ``terms``, longest first wins."""
-    candidates: list[tuple[int, int]] = []
-    for fieldname, analyzer in analyzers.items():
-        wanted = {term for name, term in terms if name == fieldname}
-        if not wanted:
+def match_spans(searcher, docnums: list[int],
+                terms: set[tuple[str, str]]) -> dict[int, list[tuple[int, int]]]:
+    """Spans of the matched terms in each of ``docnums``, longest first wins.
+
+    The character offsets come from the postings (both text fields store them): they
+    were produced by the same analyzer over the same stored text, so nothing is
+    re-analysed per result.
+    """
+    found: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
+    bigrams: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
+    targets = sorted(set(docnums))
+    for fieldname, term in sorted(terms):
+        if fieldname not in HIGHLIGHTED:
             continue
-        spans = [(t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")
-                 if t.text in wanted and t.endchar > t.startchar]
-        # Bigram matches overlap one another (贩运, 运人, 人口): join each run into one span.
-        candidates.extend(_union(spans) if fieldname == "text_bigram" else spans)
-    return _longest_first(candidates)
+        into = bigrams if fieldname == "text_bigram" else found
+        for docnum, chars in _term_chars(searcher, fieldname, term, targets):
+            into[docnum].extend(chars)
+    # Bigram matches overlap one another (贩运, 运人, 人口): join each run into one span.
+    return {n: _longest_first(found[n] + _union(bigrams[n])) for n in docnums}
+
+
+def _term_chars(searcher, fieldname: str, term: str, targets: list[int]):
+    """(docnum, [(start, end)]) for each target document containing ``term``."""
+    try:
+        matcher = searcher.postings(fieldname, term)
+    except TermNotFound:
+        return
+    for docnum in targets:
+        if not matcher.is_active():
+            return
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            yield docnum, [(start, end) for _, start, end in matcher.value_as("characters")
+                           if end > start]
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Protocol
 
 from whoosh import query as Q
@@ -88,8 +89,9 @@ def parse(text: str, lexicon: Lexicon | None = None,
     return builder.build(text)
 
 
+@lru_cache(maxsize=1)
 def default_analyzers() -> Analyzers:
-    """The project's analysis, shared with the indexer."""
+    """The project's analysis, shared with the indexer (built once per process)."""
     from search import analysis
 
     bigram = analysis.bigram_analyzer()

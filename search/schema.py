@@ -17,14 +17,18 @@ FILTER_FIELDS: tuple[str, ...] = FACETS + ("unit",)
 BIGRAM_BOOST = 0.4
 
 # Bumped whenever fields change: an index written with another layout must be rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # Written beside the segments: unit records (the unit view) and the build stamp.
 UNITS_FILE = "units.json"
 STAMP_FILE = "stamp.json"
 
 
 def build_schema() -> fields.Schema:
-    """Return a fresh schema for the paragraph index."""
+    """Return a fresh schema for the paragraph index.
+
+    Both text fields keep character offsets in their postings: highlighting reads them
+    instead of re-analysing each result.
+    """
     from search.analysis import bigram_analyzer, text_analyzer
 
     return fields.Schema(
@@ -49,6 +53,7 @@ def build_schema() -> fields.Schema:
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
         text=fields.TEXT(analyzer=text_analyzer(), stored=True, phrase=True, chars=True),
         text_bigram=fields.TEXT(
-            analyzer=bigram_analyzer(), stored=False, phrase=True, field_boost=BIGRAM_BOOST
+            analyzer=bigram_analyzer(), stored=False, phrase=True, chars=True,
+            field_boost=BIGRAM_BOOST,
         ),
     )
