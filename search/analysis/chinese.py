@@ -6,10 +6,15 @@ return (start, end) spans relative to the run.
 
 from __future__ import annotations
 
+import re
 import threading
 
 from search.analysis.dictionary import PrefixStore, open_prefix_store
 from search.analysis.normalize import NAME_DOT
+
+# A run of two or more Chinese numerals (七十一, 二〇三〇) is one token, whatever the
+# dictionary says: jieba alone reads 第七十一届 as 第七/十一届 but 七十一届 as 七十一/届.
+_NUMERALS = re.compile("[〇零一二三四五六七八九十百千万亿两]{2,}")
 
 _shared: tuple[PrefixStore, object] | None = None
 _shared_lock = threading.Lock()
@@ -67,24 +72,39 @@ class ChineseSegmenter:
             self._store, self._tokenizer = store, tokenizer
 
     def words(self, run: str) -> list[tuple[int, int]]:
-        """Spans of the most probable dictionary segmentation (jieba's DAG, no HMM)."""
+        """Spans of the run's words: numeral runs, and the dictionary's best path between."""
+        spans, cursor = [], 0
+        for numeral in _NUMERALS.finditer(run):
+            spans.extend(self._dictionary_words(run, cursor, numeral.start()))
+            spans.append(numeral.span())
+            cursor = numeral.end()
+        spans.extend(self._dictionary_words(run, cursor, len(run)))
+        return spans
+
+    def _dictionary_words(self, run: str, begin: int, end: int) -> list[tuple[int, int]]:
+        """Spans of the most probable dictionary segmentation of run[begin:end] (no HMM)."""
         # No HMM: unknown characters stay single tokens, so the same text segments the
         # same way in a paragraph and in a query, whatever its neighbours.
+        text = run[begin:end]
+        if not text:
+            return []
         self.load()
-        self._store.ensure(run)
-        dag = self._tokenizer.get_DAG(run)
+        self._store.ensure(text)
+        dag = self._tokenizer.get_DAG(text)
         route: dict[int, tuple[float, int]] = {}
-        self._tokenizer.calc(run, dag, route)
+        self._tokenizer.calc(text, dag, route)
         spans, start = [], 0
-        while start < len(run):
-            end = route[start][1] + 1
-            if run[start:end] != NAME_DOT:
-                spans.append((start, end))
-            start = end
+        while start < len(text):
+            stop = route[start][1] + 1
+            if text[start:stop] != NAME_DOT:
+                spans.append((begin + start, begin + stop))
+            start = stop
         return spans
 
     def subwords(self, word: str) -> list[tuple[int, int]]:
         """Spans of dictionary words of two or more characters strictly inside word."""
+        if _NUMERALS.fullmatch(word):
+            return []  # 七十一 is a number, not 七十 + 十一
         self.load()
         self._store.ensure(word)
         freq = self._store.freq
