@@ -94,7 +94,7 @@ class Engine:
         hits = self._hits(searcher, catalogue, parsed, query, params)
         first = (params.page - 1) * params.size
         shown = hits[first:first + params.size]
-        spans = highlight.match_spans(searcher, shown, highlight.positive_terms(query))
+        spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query))
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in shown]
         suggestion = None
         if not hits and not parsed.browse and parsed.words:

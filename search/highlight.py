@@ -1,7 +1,7 @@
 """Snippets with ``<mark>`` around matched terms, built safely from stored text.
 
-Matched terms' character offsets (stored in the postings, pointing into the original
-text) become spans, overlapping spans resolve to the longest, and the
+Matched terms' and phrases' character offsets (stored in the postings, pointing into
+the original text) become spans, overlapping spans resolve to the longest, and the
 HTML is assembled by escaping every piece of text between the marks — never by
 inserting tags into already-escaped text.
 """
@@ -19,49 +19,63 @@ ELLIPSIS = "…"
 HIGHLIGHTED = ("text", "text_bigram")
 
 
-def positive_terms(query: Q.Query | None) -> set[tuple[str, str]]:
-    """(field, term) pairs a hit may contain: every term not under an exclusion."""
-    found: set[tuple[str, str]] = set()
+Match = tuple[str, tuple[str, ...]]  # (field, words): one word for a term, more for a phrase
+
+
+def positive_matches(query: Q.Query | None) -> set[Match]:
+    """Terms and phrases a hit may contain: everything not under an exclusion."""
+    found: set[Match] = set()
 
     def walk(node: Q.Query) -> None:
         if isinstance(node, Q.AndNot):
             walk(node.a)
         elif isinstance(node, Q.Term):
-            found.add((node.fieldname, node.text))
+            found.add((node.fieldname, (node.text,)))
         elif isinstance(node, Q.Phrase):
-            found.update((node.fieldname, word) for word in node.words)
+            found.add((node.fieldname, tuple(node.words)))
         else:
             for child in node.children():
                 walk(child)
 
     if query is not None:
         walk(query)
-    return found
+    return {match for match in found if match[0] in HIGHLIGHTED}
 
 
 def match_spans(searcher, docnums: list[int],
-                terms: set[tuple[str, str]]) -> dict[int, list[tuple[int, int]]]:
-    """Spans of the matched terms in each of ``docnums``, longest first wins.
+                matches: set[Match]) -> dict[int, list[tuple[int, int]]]:
+    """Spans of the matched terms and phrases in each of ``docnums``; longest wins.
 
-    The character offsets come from the postings (both text fields store them): they
-    were produced by the same analyzer over the same stored text, so nothing is
-    re-analysed per result.
+    The offsets come from the postings (both text fields store positions and
+    characters): the same analyzer over the same stored text produced them, so nothing
+    is re-analysed per result. A phrase is marked only where its words are adjacent.
     """
-    found: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
-    bigrams: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
     targets = sorted(set(docnums))
-    for fieldname, term in sorted(terms):
-        if fieldname not in HIGHLIGHTED:
-            continue
-        into = bigrams if fieldname == "text_bigram" else found
-        for docnum, chars in _term_chars(searcher, fieldname, term, targets):
-            into[docnum].extend(chars)
+    postings = {(f, w): dict(_term_chars(searcher, f, w, targets))
+                for f, words in matches for w in words}
+    words_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
+    bigram_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
+    for fieldname, words in matches:
+        into = bigram_spans if fieldname == "text_bigram" else words_spans
+        for docnum in targets:
+            chars = [postings[(fieldname, w)].get(docnum) for w in words]
+            if all(chars):
+                into[docnum].extend(_phrase_spans(chars))
     # Bigram matches overlap one another (贩运, 运人, 人口): join each run into one span.
-    return {n: _longest_first(found[n] + _union(bigrams[n])) for n in docnums}
+    return {n: _longest_first(words_spans[n] + _union(bigram_spans[n])) for n in docnums}
+
+
+def _phrase_spans(chars: list[dict[int, tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Spans where word i sits at position p + i, for every start position p."""
+    spans = []
+    for pos, (start, _) in chars[0].items():
+        if all(pos + i in word for i, word in enumerate(chars)):
+            spans.append((start, chars[-1][pos + len(chars) - 1][1]))
+    return spans
 
 
 def _term_chars(searcher, fieldname: str, term: str, targets: list[int]):
-    """(docnum, [(start, end)]) for each target document containing ``term``."""
+    """(docnum, {position: (start, end)}) for each target document holding ``term``."""
     try:
         matcher = searcher.postings(fieldname, term)
     except TermNotFound:
@@ -72,8 +86,8 @@ def _term_chars(searcher, fieldname: str, term: str, targets: list[int]):
         if matcher.id() < docnum:
             matcher.skip_to(docnum)
         if matcher.is_active() and matcher.id() == docnum:
-            yield docnum, [(start, end) for _, start, end in matcher.value_as("characters")
-                           if end > start]
+            yield docnum, {pos: (start, end) for pos, start, end
+                           in matcher.value_as("characters") if end > start}
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

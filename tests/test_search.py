@@ -1,0 +1,308 @@
+"""The engine on the real index: cross-script and cross-language recall, filters, facet
+counts, browse order, highlighting, paragraphs and units, and refusals of bad input.
+
+Expectations are computed independently from the parsed corpus (``corpus_documents``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html import unescape
+
+import pytest
+
+from index.write import write_index
+from index.model import Document, Paragraph, Unit
+from search.analysis import normalize
+from search.engine import Engine, QueryError
+from search.syntax import CLOSE_QUOTES, OPEN_QUOTES
+
+
+@pytest.fixture(scope="module")
+def engine(real_index):
+    engine = Engine(real_index)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def paragraphs(corpus_documents) -> list[Paragraph]:
+    """Every paragraph of the corpus in document order."""
+    return [p for doc in corpus_documents for unit in doc.units for p in unit.paragraphs]
+
+
+def all_ids(engine, q="", filters=None, sort="relevance") -> list[str]:
+    """Ids of every hit, over all pages."""
+    ids, page = [], 1
+    while True:
+        found = engine.search(q, filters, page=page, size=100, sort=sort)
+        ids += [r["id"] for r in found["results"]]
+        if page * 100 >= found["total"]:
+            assert len(ids) == found["total"]
+            return ids
+        page += 1
+
+
+def containing(paragraphs, text: str) -> list[Paragraph]:
+    return [p for p in paragraphs if text in normalize(p.text)]
+
+
+# -- recall across scripts and languages ------------------------------------------------
+
+def test_script_and_language_variants_find_the_same_paragraphs(engine, paragraphs):
+    simplified = all_ids(engine, "洗钱")
+    assert all_ids(engine, "洗錢") == simplified
+    assert all_ids(engine, "money laundering") == simplified
+    assert {p.id for p in containing(paragraphs, "洗钱")} <= set(simplified)
+    assert len(simplified) >= 30
+
+
+def test_taiwan_wording_finds_mainland_paragraphs(engine, paragraphs):
+    mainland = {p.id for p in containing(paragraphs, "网络犯罪")}
+    assert len(mainland) >= 5
+    assert mainland <= set(all_ids(engine, "網路犯罪"))
+
+
+def test_expansion_is_reported(engine):
+    found = engine.search("洗钱")
+    assert "money laundering" in found["expanded"]
+    assert found["reading"]["en"].startswith("searching 洗钱 OR money laundering")
+    assert found["reading"]["zh"].startswith("搜索 洗钱 或 money laundering")
+
+
+# -- exact phrases, filters and facet counts ------------------------------------------------
+
+def test_exact_phrase_finds_exactly_the_paragraphs_holding_it(engine, paragraphs):
+    expected = containing(paragraphs, "秘书长")
+    assert sorted(all_ids(engine, '"秘书长"')) == sorted(p.id for p in expected)
+
+
+def test_facet_counts_follow_the_query(engine, paragraphs):
+    expected = containing(paragraphs, "秘书长")
+    facets = engine.search('"秘书长"')["facets"]
+    themes = Counter(t for p in expected for t in p.themes)
+    verbs = Counter(p.verb.key for p in expected if p.verb)
+    kinds = Counter(p.kind for p in expected)
+    assert {f["key"]: f["count"] for f in facets["theme"]} == themes
+    assert {f["key"]: f["count"] for f in facets["verb"]} == verbs
+    assert {f["key"]: f["count"] for f in facets["kind"]} == kinds
+    counts = [f["count"] for f in facets["theme"]]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_filters_are_or_within_a_facet_and_across_facets(engine, paragraphs):
+    filters = {"verb": ["requests", "invites"], "kind": ["op"]}
+    expected = [p for p in containing(paragraphs, "秘书长")
+                if p.kind == "op" and p.verb and p.verb.key in ("requests", "invites")]
+    found = engine.search('"秘书长"', filters, size=100)
+    assert sorted(r["id"] for r in found["results"]) == sorted(p.id for p in expected)
+    counts = Counter(p.verb.key for p in expected)
+    selected_but_absent = {key: 0 for key in filters["verb"] if key not in counts}
+    assert {f["key"]: f["count"] for f in found["facets"]["verb"]} == {
+        **counts, **selected_but_absent}
+
+
+def test_theme_filter_browses_in_document_order(engine, paragraphs):
+    expected = [p.id for p in paragraphs if "cybercrime" in p.themes]
+    assert all_ids(engine, "", {"theme": ["cybercrime"]}) == expected
+
+
+def test_filters_typed_in_the_query_and_given_apart_agree(engine):
+    assert all_ids(engine, "theme:cybercrime kind:op") == all_ids(
+        engine, "", {"theme": ["cybercrime"], "kind": ["op"]})
+
+
+def test_unknown_facet_value_matches_nothing(engine):
+    found = engine.search("", {"theme": ["no_such_theme"]})
+    assert (found["total"], found["results"]) == (0, [])
+    assert found["facets"]["theme"] == [
+        {"key": "no_such_theme", "zh": "no_such_theme", "en": "no_such_theme", "count": 0}]
+
+
+def test_browse_counts_every_paragraph(engine, corpus_documents, paragraphs):
+    found = engine.search("")
+    assert found["total"] == len(paragraphs)
+    sessions = Counter(doc.session for doc in corpus_documents for unit in doc.units
+                       for _ in unit.paragraphs)
+    assert {f["key"]: f["count"] for f in found["facets"]["session"]} == sessions
+
+
+# -- order ------------------------------------------------------------------------------
+
+def test_browse_order_is_document_order(engine, paragraphs):
+    assert all_ids(engine, "") == [p.id for p in paragraphs]
+
+
+def test_sort_by_date_puts_the_newest_first(engine, corpus_documents):
+    found = engine.search("", sort="date", size=5)
+    newest = max(corpus_documents, key=lambda d: d.date or "")
+    assert [r["id"] for r in found["results"]] == [
+        p.id for p in newest.units[0].paragraphs[:5]]
+
+
+QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
+
+
+def test_near_duplicates_are_both_returned_newest_first(engine, doc_by_file):
+    draft = {normalize(p.text): p.id for p in doc_by_file["004"].units[0].paragraphs}
+    pairs = [(p.id, draft[normalize(p.text)]) for p in doc_by_file["002"].units[0].paragraphs
+             if p.kind == "op" and normalize(p.text) in draft and not QUOTES & set(p.text)]
+    assert len(pairs) >= 10
+    adopted, drafted = pairs[0]
+    phrase = engine.paragraph(adopted)["text"][:30]
+    ids = all_ids(engine, f'"{phrase}"')
+    assert ids.index(adopted) < ids.index(drafted)
+
+
+# -- highlighting -----------------------------------------------------------------------------
+
+MARK = re.compile(r"<mark>(.*?)</mark>")
+
+
+@pytest.mark.parametrize("q, marked", [("洗钱", "洗钱"), ("洗錢", "洗钱"), ('"秘书长"', "秘书长")])
+def test_marks_wrap_exactly_the_matched_text(engine, q, marked):
+    for result in engine.search(q, size=20)["results"]:
+        snippet = result["snippet"]
+        assert MARK.findall(snippet) and set(MARK.findall(snippet)) == {marked}
+        plain = unescape(MARK.sub(r"\1", snippet)).strip("…")
+        assert plain in result["text"]
+
+
+def small_document(*paragraphs: tuple[str, str, str]) -> Document:
+    """A one-unit document from (anchor, kind, text) triples."""
+    return Document(path="t.txt", name="t.txt", symbol="A/RES/1/1", session="ga-1", year=2001,
+                    units=[Unit(id="A-RES-1-1", label="1/1", title="t", symbol="A/RES/1/1",
+                                acting_body="大会", status="adopted",
+                                paragraphs=[Paragraph(id=f"A-RES-1-1/{anchor}", kind=kind,
+                                                      number=anchor[2:], sub=None, text=text,
+                                                      order=n)
+                                            for n, (anchor, kind, text) in enumerate(paragraphs)])])
+
+
+@pytest.fixture
+def small_engine(tmp_path):
+    """An engine over a handful of hand-written paragraphs."""
+    write_index([small_document(
+        ("pp1", "pp", "敦促各国打击洗钱活动"),
+        ("op1", "op", '<script>alert("x")</script> 敦促各国打击洗钱 & 腐败'),
+        ("op2", "op", "敦促各国打击洗钱活动"),
+        ("op3", "op", "贩运人口问题和人口贩运"),
+    )], tmp_path / "ix")
+    engine = Engine(tmp_path / "ix")
+    yield engine
+    engine.close()
+
+
+def test_snippet_escapes_markup_around_marks(small_engine):
+    snippet = small_engine.search("腐败")["results"][0]["snippet"]
+    assert snippet == ("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; 敦促各国打击洗钱 "
+                       "&amp; <mark>腐败</mark>")
+    by_script = small_engine.search("script")["results"][0]["snippet"]
+    assert by_script.startswith("&lt;<mark>script</mark>&gt;alert(&quot;x&quot;)&lt;/")
+
+
+def test_overlapping_matches_mark_the_longer_text_once(small_engine):
+    result = small_engine.search('"人口贩运"')["results"][0]
+    assert result["snippet"] == "贩运人口问题和<mark>人口贩运</mark>"
+
+
+def test_operative_paragraph_ranks_above_the_same_preambular_text(small_engine):
+    ids = [r["id"] for r in small_engine.search("洗钱活动")["results"]]
+    assert ids == ["A-RES-1-1/op2", "A-RES-1-1/pp1"]
+
+
+# -- paragraphs and units -----------------------------------------------------------------------
+
+def test_paragraph_has_neighbours_unit_and_no_twin(engine, doc_by_file):
+    unit = doc_by_file["000"].units[0]
+    ids = [p.id for p in unit.paragraphs]
+    first, second, last = (engine.paragraph(ids[0]), engine.paragraph(ids[1]),
+                           engine.paragraph(ids[-1]))
+    assert (second["prev"], second["next"]) == (ids[0], ids[2])
+    assert first["prev"] is None and last["next"] is None
+    assert second["unit"]["id"] == unit.id and second["unit"]["symbol"] == "A/RES/71/209"
+    assert second["unit"]["session"]["key"] == "ga-71"
+    assert second["other_lang"] is None
+    assert second["text"] == unit.paragraphs[1].text
+    assert second["url"] == "/p/" + ids[1]
+
+
+def test_paragraph_keeps_footnotes_and_citations(engine, paragraphs):
+    noted = next(p for p in paragraphs if p.footnotes)
+    cited = next(p for p in paragraphs if p.cites)
+    assert engine.paragraph(noted.id)["footnotes"] == [
+        {"number": f.number, "text": f.text} for f in noted.footnotes]
+    assert engine.paragraph(cited.id)["cites"] == cited.cites
+
+
+def test_unknown_paragraph_and_nearest_ids(engine):
+    assert engine.paragraph("A-RES-71-209/op999") is None
+    near = engine.nearest_ids("A-RES-71-209/op999")
+    assert near and all(i.startswith("A-RES-71-209/") for i in near)
+
+
+def test_unit_lists_its_paragraphs_in_order(engine, doc_by_file):
+    unit = doc_by_file["001"].units[0]
+    found = engine.unit(unit.id)
+    assert [p["id"] for p in found["paragraphs"]] == [p.id for p in unit.paragraphs]
+    assert (found["label"], found["status"], found["count"]) == (
+        unit.label, unit.status, len(unit.paragraphs))
+    assert engine.unit("no-such-unit") is None
+    assert [u["id"] for u in engine.units()][:2] == ["A-RES-71-209", unit.id]
+
+
+def test_facet_values_list_every_session(engine, corpus_documents):
+    keys = {v["key"] for v in engine.facet_values("session")}
+    assert keys == {d.session for d in corpus_documents}
+    with pytest.raises(QueryError) as error:
+        engine.facet_values("colour")
+    assert error.value.param == "facet"
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, param", [
+    ({"q": "洗" * 501}, "q"),
+    ({"page": 0}, "page"),
+    ({"page": 1001}, "page"),
+    ({"page": "two"}, "page"),
+    ({"size": 0}, "size"),
+    ({"size": 101}, "size"),
+    ({"size": True}, "size"),
+    ({"sort": "foo"}, "sort"),
+    ({"filters": {"colour": ["red"]}}, "colour"),
+    ({"filters": {"theme": [f"t{i}" for i in range(21)]}}, "theme"),
+    ({"filters": {"theme": ["t" * 101]}}, "theme"),
+    ({"filters": {"theme": [3]}}, "theme"),
+    ({"filters": ["theme"]}, "filters"),
+])
+def test_bad_parameters_raise_query_error_naming_them(engine, kwargs, param):
+    with pytest.raises(QueryError) as error:
+        engine.search(**kwargs)
+    assert error.value.param == param
+
+
+@pytest.mark.parametrize("q", ["AND", '"', "*", "a*", "-", "A/RES/71/209",
+                               '"><img onerror=alert(1)>', "洗钱 OR", "OR OR OR",
+                               "(((", "year:abcd", "theme:", "\x00\u202e", "𠀀" * 10,
+                               "噪" * 250 + "noise " * 40])
+def test_awkward_queries_give_results_or_nothing_and_never_raise(engine, q):
+    found = engine.search(q)
+    assert len(found["results"]) == min(found["total"], 10)
+    assert set(found["reading"]) == {"zh", "en"}
+
+
+def test_symbol_query_finds_its_resolution(engine):
+    ids = all_ids(engine, "71/209")
+    assert ids, "a paragraph citing or being 71/209"
+
+
+def test_page_beyond_the_end_is_empty(engine):
+    found = engine.search("洗钱", page=50)
+    assert found["results"] == [] and found["total"] > 0
+
+
+def test_did_you_mean(engine):
+    assert engine.search("洗钱")["suggestion"] is None
+    assert engine.search("money launderng")["suggestion"] == "money laundering"
