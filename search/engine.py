@@ -69,6 +69,14 @@ class Engine:
                 self._searchers.append(searcher)
         return searcher
 
+    def warm_up(self) -> None:
+        """Open the index and load the analyzers now (servers call it at start)."""
+        from search.analysis import warm_up
+
+        warm_up()
+        self._searcher()
+        parse("warm up")
+
     def close(self) -> None:
         """Close every searcher and the index."""
         with self._lock:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import pytest
@@ -306,3 +307,14 @@ def test_page_beyond_the_end_is_empty(engine):
 def test_did_you_mean(engine):
     assert engine.search("洗钱")["suggestion"] is None
     assert engine.search("money launderng")["suggestion"] == "money laundering"
+
+
+def test_threads_share_one_engine(real_index):
+    engine = Engine(real_index)
+    queries = ["洗钱", "腐败", "", "网络犯罪", '"秘书长"', "technical assistance"] * 3
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            parallel = list(pool.map(lambda q: all_ids(engine, q), queries))
+        assert parallel == [all_ids(engine, q) for q in queries]
+    finally:
+        engine.close()
