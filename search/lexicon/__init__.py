@@ -111,8 +111,9 @@ def _taxonomy() -> tuple[tuple[Theme, ...], dict, re.Pattern, re.Pattern]:
         en = "|".join("(?:" + p.replace(" ", _SPACE) + ")" for p in entry["en"])
         rules[item.key] = (re.compile(zh, re.I), re.compile(r"\b(?:" + en + r")\b", re.I))
     ignore = data.get("ignore", {})
-    zh_ignore = re.compile("|".join(re.escape(chinese_key(p)) for p in ignore.get("zh", [])) or "(?!)")
-    en_ignore = re.compile("|".join(re.escape(p) for p in ignore.get("en", [])) or "(?!)", re.I)
+    zh_ignore = re.compile("|".join(ignore.get("zh", [])) or "(?!)", re.I)
+    en_ignore = re.compile("|".join(p.replace(" ", _SPACE) for p in ignore.get("en", [])) or "(?!)",
+                           re.I)
     return tuple(found), rules, zh_ignore, en_ignore
 
 
