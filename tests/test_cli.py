@@ -63,3 +63,46 @@ def test_every_command_has_help(capsys, command):
         main([command, "--help"])
     assert info.value.code == 0
     assert "usage: concord " + command in capsys.readouterr().out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_builds_a_missing_index_then_answers(tmp_path, corpus_dir):
+    """`concord serve` on a fresh machine: no index yet, so it builds one, then serves it."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = _free_port()
+    index_dir = tmp_path / "index"
+    env = {k: v for k, v in os.environ.items() if k != "CONCORD_INDEX_DIR"}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "web.cli", "serve", "--port", str(port), "--corpus", str(corpus_dir), "--index", str(index_dir)],
+            stdout=subprocess.DEVNULL, stderr=err, env=env,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        body = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E6%B4%97%E9%92%B1", timeout=5) as resp:
+                    body = json.loads(resp.read())
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert body is not None, log.read_text()
+        assert body["total"] > 0 and (index_dir).is_dir()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert "building it now" in log.read_text()
