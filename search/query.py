@@ -303,27 +303,33 @@ class _Builder:
         terms = self.analyzers.text(word)
         if not terms:
             return None
+        return Item(_any(self._form_queries(word, terms)), shown or word, literal_terms=terms)
+
+    def _form_queries(self, form: str, terms: list[str]) -> list[Q.Query]:
+        """The word-field phrase of ``form`` and, for Chinese, its bigram phrase.
+
+        Chinese needs both: jieba may fold a form into a longer word of the text
+        (反洗钱, 洗钱活动), which only the bigram field still matches.
+        """
         queries = [_sequence("text", terms)]
-        if has_cjk(word):
-            bigrams = self.analyzers.bigram(word)
+        if has_cjk(form):
+            bigrams = self.analyzers.bigram(form)
             if bigrams:
                 queries.append(_sequence("text_bigram", bigrams))
-        return Item(_any(queries), shown or word, literal_terms=terms)
+        return queries
 
     def _concept(self, term: Any, typed: str) -> Item:
         """A glossary concept: OR of its Chinese and English forms and variants."""
-        forms = [term.zh, *term.zh_variants, term.en, *term.en_variants]
         typed_terms = tuple(self.analyzers.text(typed))
         seen: dict[tuple[str, ...], str] = {}
-        for form in forms:
+        # The typed form goes last: 洗钱, 洗錢 and "money laundering" give one same query.
+        for form in [term.zh, *term.zh_variants, term.en, *term.en_variants, typed]:
             terms = tuple(self.analyzers.text(form)) if form else ()
             if terms and terms not in seen:
                 seen[terms] = form
-        queries = [_sequence("text", list(terms)) for terms in seen]
-        if typed_terms and typed_terms not in seen:
-            queries.insert(0, _sequence("text", list(typed_terms)))
+        queries = [q for terms, form in seen.items() for q in self._form_queries(form, list(terms))]
         expanded = [form for terms, form in seen.items() if terms != typed_terms]
-        shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f not in (typed,)
+        shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f != typed
                                  and tuple(self.analyzers.text(f)) != typed_terms]
         return Item(_any(queries), " OR ".join(shown_forms), expanded)
 

@@ -17,6 +17,7 @@ from index.write import write_index
 from index.model import Document, Paragraph, Unit
 from search.analysis import normalize
 from search.engine import Engine, QueryError
+from search.lexicon import match_chinese
 from search.syntax import CLOSE_QUOTES, OPEN_QUOTES
 
 
@@ -65,11 +66,17 @@ def test_taiwan_wording_finds_mainland_paragraphs(engine, paragraphs):
     assert mainland <= set(all_ids(engine, "網路犯罪"))
 
 
+def money_laundering():
+    """The glossary's money-laundering concept (its forms vary with the glossary)."""
+    return match_chinese("洗钱")[0][2]
+
+
 def test_expansion_is_reported(engine):
+    term = money_laundering()
     found = engine.search("洗钱")
-    assert "money laundering" in found["expanded"]
-    assert found["reading"]["en"].startswith("searching 洗钱 OR money laundering")
-    assert found["reading"]["zh"].startswith("搜索 洗钱 或 money laundering")
+    assert term.en in found["expanded"] and "洗钱" not in found["expanded"]
+    assert found["reading"]["en"].startswith(f"searching 洗钱 OR {term.en}")
+    assert found["reading"]["zh"].startswith(f"搜索 洗钱 或 {term.en}")
 
 
 # -- exact phrases, filters and facet counts ------------------------------------------------
@@ -161,13 +168,20 @@ def test_near_duplicates_are_both_returned_newest_first(engine, doc_by_file):
 MARK = re.compile(r"<mark>(.*?)</mark>")
 
 
-@pytest.mark.parametrize("q, marked", [("洗钱", "洗钱"), ("洗錢", "洗钱"), ('"秘书长"', "秘书长")])
-def test_marks_wrap_exactly_the_matched_text(engine, q, marked):
+@pytest.mark.parametrize("q", ["洗钱", "洗錢", "money laundering"])
+def test_marks_wrap_exactly_a_form_of_the_concept(engine, q):
+    term = money_laundering()
+    forms = {normalize(form) for form in (term.zh, *term.zh_variants)}
     for result in engine.search(q, size=20)["results"]:
-        snippet = result["snippet"]
-        assert MARK.findall(snippet) and set(MARK.findall(snippet)) == {marked}
-        plain = unescape(MARK.sub(r"\1", snippet)).strip("…")
+        marks = MARK.findall(result["snippet"])
+        assert marks and {normalize(mark) for mark in marks} <= forms
+        plain = unescape(MARK.sub(r"\1", result["snippet"])).strip("…")
         assert plain in result["text"]
+
+
+def test_marks_of_an_exact_phrase(engine):
+    for result in engine.search('"秘书长"', size=50)["results"]:
+        assert set(MARK.findall(result["snippet"])) == {"秘书长"}
 
 
 def small_document(*paragraphs: tuple[str, str, str]) -> Document:
@@ -209,7 +223,7 @@ def test_overlapping_matches_mark_the_longer_text_once(small_engine):
 
 
 def test_operative_paragraph_ranks_above_the_same_preambular_text(small_engine):
-    ids = [r["id"] for r in small_engine.search("洗钱活动")["results"]]
+    ids = [r["id"] for r in small_engine.search('"洗钱活动"')["results"]]
     assert ids == ["A-RES-1-1/op2", "A-RES-1-1/pp1"]
 
 
