@@ -139,11 +139,22 @@ def test_glossary_shape():
                for t in terms)
 
 
-def test_no_form_belongs_to_two_entries():
-    owners: dict[str, str] = {}
+def _core(form: str) -> tuple[int, int]:
+    """The span of a form without its outer punctuation (Worst Forms …, 1999 (No. 182))."""
+    letters = [i for i, ch in enumerate(form) if ch.isalnum()]
+    return letters[0], letters[-1] + 1
+
+
+def test_every_form_alone_matches_its_own_entry():
+    """Each English and Chinese form, typed alone, reads as its entry and nothing else:
+    no form is owned by two entries, and no form is shadowed by a longer one."""
     for term in glossary():
+        for form in (term.en, *term.en_variants):
+            assert [(s, e, t.id) for s, e, t in match_english(form)] == [
+                (*_core(form), term.id)], form
         for form in (term.zh, *term.zh_variants):
-            assert owners.setdefault(chinese_key(form), term.id) == term.id, form
+            assert [(s, e, t.id) for s, e, t in match_chinese(form)] == [
+                (*_core(form), term.id)], form
 
 
 def test_corpus_sources_are_exact():
