@@ -102,6 +102,17 @@ def test_english_rules_take_plurals_hyphens_and_skip_body_names():
                       "en") == ["crime_prevention"]
 
 
+def test_english_rules_on_un_wording():
+    assert tag_themes("Requests the United Nations Office on Drugs and Crime to continue to provide "
+                      "technical assistance to combat piracy and other forms of maritime crime",
+                      "en") == ["piracy_maritime", "technical_assistance"]
+    assert tag_themes("trafficking in precious metals could be used as a source of funding for "
+                      "organized crime and terrorism", "en") == [
+        "organized_crime", "environmental_crime", "terrorism"]
+    assert tag_themes("Stressing the importance of the Basic Principles on the Use of Force and "
+                      "Firearms by Law Enforcement Officials", "en") == []
+
+
 def test_tag_themes_rejects_bad_input_clearly():
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         tag_themes("texte", "fr")
@@ -223,6 +234,18 @@ def test_match_chinese_folds_scripts_and_wordings():
     text = "網路犯罪、資恐與受刑人"
     assert _spans(match_chinese(text), text) == [
         ("網路犯罪", "cybercrime"), ("資恐", "terrorist_financing"), ("受刑人", "prisoners")]
+
+
+@pytest.mark.parametrize("wording,term_id", [
+    ("網路犯罪", "cybercrime"), ("洗錢防制", "anti_money_laundering"), ("受刑人", "prisoners"),
+    ("人口販運", "trafficking_in_persons"), ("資恐", "terrorist_financing"),
+    ("電腦犯罪", "computer_related_crime"), ("組織犯罪", "organized_crime"),
+    ("法律扶助", "legal_aid"), ("修復式司法", "restorative_justice"), ("鑑識科學", "forensic_science"),
+    ("身分盜用", "identity_theft"), ("在囚人士", "prisoners"), ("持份者", "stakeholders"),
+    ("聯合國反貪腐公約", "uncac"), ("網路安全", "cybersecurity"),
+])
+def test_taiwan_and_hong_kong_wordings_map_to_mainland_entries(wording, term_id):
+    assert [(s, e, t.id) for s, e, t in match_chinese(wording)] == [(0, len(wording), term_id)]
 
 
 def test_match_chinese_offsets_point_into_the_input():
