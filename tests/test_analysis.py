@@ -155,6 +155,16 @@ def test_symbol_is_indexed_whole_and_by_its_number():
     assert segment("见A/RES/71/209号") == ["见", "a/res/71/209", "号"]
 
 
+@pytest.mark.parametrize(("symbol", "expected"), [
+    ("E/CN.15/2011/21", ["e/cn.15/2011/21", "2011/21"]),
+    ("A/C.3/68/L.16", ["a/c.3/68/l.16"]),
+    ("70/174", ["70/174"]),
+    ("1.5", ["1.5"]),
+])
+def test_symbol_tails_are_whole_slash_components(symbol, expected):
+    assert [t[0] for t in tokens(text_analyzer(), symbol, "index")] == expected
+
+
 # ---------------------------------------------------------------- Whoosh invariants
 
 def assert_invariants(analyzer, text, mode, start_pos=0, start_char=0):
@@ -172,9 +182,9 @@ def assert_invariants(analyzer, text, mode, start_pos=0, start_char=0):
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name[:3])
 def test_invariants_on_the_real_corpus(path):
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")[:40000]  # every hazard shows early; keep it fast
     assert_invariants(text_analyzer(), text, "index")
-    assert_invariants(bigram_analyzer(), text[:20000], "query")
+    assert_invariants(bigram_analyzer(), text, "query")
 
 
 def test_invariants_honour_start_pos_and_start_char():
@@ -304,7 +314,8 @@ def test_lexicon_terms_are_part_of_the_word_list():
     assert usable and all(term in words for term in usable)
 
 
-def test_a_dictionary_change_changes_checksum_and_segmentation(tmp_path, monkeypatch):
+def test_a_dictionary_change_changes_checksum_and_rebuilds_a_damaged_cache(tmp_path,
+                                                                           monkeypatch):
     before = dictionary_checksum()
     assert segment("蛮荒巡逻队") != ["蛮荒巡逻队"]
     extended = tmp_path / "userdict.txt"
@@ -314,23 +325,19 @@ def test_a_dictionary_change_changes_checksum_and_segmentation(tmp_path, monkeyp
     monkeypatch.setenv("CONCORD_CACHE_DIR", str(tmp_path / "cache"))
     chinese.reset_shared_tokenizer()
     try:
-        assert dictionary_checksum() != before
-        assert segment("蛮荒巡逻队") == ["蛮荒巡逻队"]
-        assert len(list((tmp_path / "cache").glob("zh-prefix-*.bin"))) == 1
+        after = dictionary_checksum()
+        assert after != before
+        damaged = tmp_path / "cache" / f"zh-prefix-{after[:20]}.bin"
+        damaged.parent.mkdir()
+        damaged.write_bytes(b"not a cache")
+        assert dictionary.PrefixStore.from_file(damaged, after) is None
+        assert segment("蛮荒巡逻队") == ["蛮荒巡逻队"]  # rebuilt from the new word list
+        assert dictionary.PrefixStore.from_file(damaged, after).total > 0
+        assert dictionary.PrefixStore.from_file(damaged, before) is None  # other word list
     finally:
         monkeypatch.undo()
         chinese.reset_shared_tokenizer()
     assert dictionary_checksum() == before
-
-
-def test_a_damaged_cache_file_is_rebuilt(tmp_path, monkeypatch):
-    monkeypatch.setenv("CONCORD_CACHE_DIR", str(tmp_path))
-    path = tmp_path / f"zh-prefix-{dictionary_checksum()[:20]}.bin"
-    path.write_bytes(b"not a cache")
-    assert dictionary.PrefixStore.from_file(path, dictionary_checksum()) is None
-    store = dictionary.open_prefix_store()
-    assert store.freq.get("贩运人口") == 3000
-    assert dictionary.PrefixStore.from_file(path, dictionary_checksum()) is not None
 
 
 def test_tokenizer_rejects_unknown_chinese_mode():

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from search.analysis.normalize import NAME_DOT, is_han, normalize
 
-ANALYZER_VERSION = "concord-analysis-1"
+# Bump whenever the terms produced for some text change: the index then says "rebuild".
+ANALYZER_VERSION = "concord-analysis-2"
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "userdict.txt"
 # Frequency for lexicon terms that carry none: high enough to beat a split into common
 # words, yet below everyday words so a term never swallows its neighbours.
@@ -128,6 +129,19 @@ def _write_shards(path: Path, freq: dict[str, int], total: int, checksum: str) -
         out.writelines(blobs)
     os.chmod(tmp, 0o644)  # mkstemp makes it private; a server may run as another user
     os.replace(tmp, path)  # atomic: a concurrent reader sees the old file or the new one
+    _prune(path.parent)
+
+
+def _prune(directory: Path, keep: int = 3) -> None:
+    """Delete all but the newest few caches (each word-list change leaves ~10 MB behind)."""
+    caches = []
+    for cache in directory.glob("zh-prefix-*.bin"):
+        try:
+            caches.append((cache.stat().st_mtime, cache))
+        except FileNotFoundError:  # another process pruned it first
+            continue
+    for _, stale in sorted(caches)[:-keep]:
+        stale.unlink(missing_ok=True)  # readers hold their bytes in memory, not the file
 
 
 class PrefixStore:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 _PART = re.compile(r"[^/.\-]+")
+_COMPONENT = re.compile(r"[^/]+")
 
 
 class Piece(NamedTuple):
@@ -37,14 +38,15 @@ def _kind(part: str) -> str:
     return "word"
 
 
-def _numeric_tail(parts: list[re.Match]) -> tuple[int, int] | None:
-    """Span of the trailing numeric parts of a symbol (`71/209` in `a/res/71/209`)."""
+def _numeric_tail(run: str) -> tuple[int, int] | None:
+    """Span of the trailing all-digit `/` components of a symbol (`71/209` in `a/res/71/209`)."""
+    components = list(_COMPONENT.finditer(run))
     tail = []
-    for match in reversed(parts):
-        if not match.group().isdecimal():
+    for component in reversed(components):
+        if not component.group().isdecimal():
             break
-        tail.append(match)
-    if len(tail) < 2 or len(tail) == len(parts):
+        tail.append(component)
+    if len(tail) < 2 or len(tail) == len(components):
         return None
     return tail[-1].start(), tail[0].end()
 
@@ -58,19 +60,13 @@ def latin_pieces(run: str, index_mode: bool) -> list[Piece]:
     has_digit = any(ch.isdecimal() for ch in run)
     if "/" in joiners and has_digit:
         pieces = [Piece(0, len(run), "sym")]
-        tail = _numeric_tail(parts)
-        if index_mode and tail is not None and _tail_is_slashed(run, tail):
+        tail = _numeric_tail(run)
+        if index_mode and tail is not None:
             pieces.append(Piece(*tail, "sym", stacked=True))
         return pieces
     if joiners == {"."} and all(p.group().isdecimal() for p in parts):
         return [Piece(0, len(run), "num")]
     return [Piece(p.start(), p.end(), _kind(p.group())) for p in parts]
-
-
-def _tail_is_slashed(run: str, tail: tuple[int, int]) -> bool:
-    """Only `71/209`-style tails count, not `15.2011` inside a dotted symbol part."""
-    text = run[tail[0] : tail[1]]
-    return "." not in text and "-" not in text
 
 
 @lru_cache(maxsize=65536)
