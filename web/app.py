@@ -117,6 +117,7 @@ def _template_helpers() -> dict:
         "ui": ui,
         "other_ui": other,
         "switch_url": f"{request.path}?{urlencode(args)}",
+        "q_value": request.args.get("q", "")[:500],  # error pages keep what was typed
         "t": lambda key, **fields: i18n.translate(key, ui, **fields),
         "lbl": lambda value: i18n.label(value, ui),
     }
