@@ -1,0 +1,187 @@
+"""Score the engine against the judged query set: P@10, recall at 100, reciprocal rank, AP.
+
+Usage: ``python tests/relevance/evaluate.py [--index DIR] [--json]``. Without ``--index`` the
+real corpus is built into a temporary index first. ``evaluate(engine)`` is what
+tests/test_relevance.py calls; ``load_judgments()`` reads and checks judgments.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean
+
+HERE = Path(__file__).resolve().parent
+JUDGMENTS = HERE / "judgments.toml"
+CORPUS = HERE.parent.parent / "corpus"
+LANGS = ("zh", "zh-Hant", "en", "mixed")
+TOP_P = 10  # precision is read where a user reads: the first page
+TOP_R = 100  # recall over the most the engine returns in one page (its size limit)
+QUERY_FIELDS = ("id", "q", "lang", "concept", "note")
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One judged query and the paragraph ids a reader called relevant to it."""
+
+    id: str
+    q: str
+    lang: str
+    concept: str
+    note: str
+    relevant: frozenset[str]
+
+
+def load_judgments(path: str | Path = JUDGMENTS) -> list[Judged]:
+    """Read judgments.toml; raise ValueError naming the first malformed entry."""
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    concepts = data.get("concepts") or {}
+    for key, concept in concepts.items():
+        relevant = concept.get("relevant")
+        if not isinstance(relevant, list) or not relevant:
+            raise ValueError(f"concept {key!r} has no relevant paragraphs")
+        if len(set(relevant)) != len(relevant):
+            raise ValueError(f"concept {key!r} lists a paragraph twice")
+    judged, seen = [], set()
+    for entry in data.get("queries") or []:
+        judged.append(_query(entry, concepts, seen))
+    if not judged:
+        raise ValueError(f"{path} holds no queries")
+    return judged
+
+
+def _query(entry: dict, concepts: dict, seen: set[str]) -> Judged:
+    """One [[queries]] entry checked against the concepts; ``seen`` collects the ids."""
+    missing = [name for name in QUERY_FIELDS if not isinstance(entry.get(name), str)]
+    if missing:
+        raise ValueError(f"query {entry.get('id')!r} lacks {', '.join(missing)}")
+    qid = entry["id"]
+    if qid in seen:
+        raise ValueError(f"query id {qid!r} is used twice")
+    seen.add(qid)
+    if entry["lang"] not in LANGS:
+        raise ValueError(f"query {qid!r}: lang {entry['lang']!r} is not one of {LANGS}")
+    if entry["concept"] not in concepts:
+        raise ValueError(f"query {qid!r}: unknown concept {entry['concept']!r}")
+    if not entry["q"].strip():
+        raise ValueError(f"query {qid!r} has an empty query text")
+    relevant = frozenset(concepts[entry["concept"]]["relevant"])
+    return Judged(qid, entry["q"], entry["lang"], entry["concept"], entry["note"], relevant)
+
+
+# -- metrics over one ranked list ------------------------------------------------------
+
+def precision_at(ranked: list[str], relevant: frozenset[str], k: int = TOP_P) -> float:
+    """Share of the first k places holding a relevant paragraph (empty places count as misses)."""
+    return sum(1 for pid in ranked[:k] if pid in relevant) / k
+
+
+def recall_at(ranked: list[str], relevant: frozenset[str], k: int = TOP_R) -> float:
+    """Share of the relevant paragraphs found in the first k results."""
+    return len(relevant.intersection(ranked[:k])) / len(relevant)
+
+
+def reciprocal_rank(ranked: list[str], relevant: frozenset[str]) -> float:
+    """1 / rank of the first relevant result; 0 when none is returned."""
+    for rank, pid in enumerate(ranked, start=1):
+        if pid in relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def average_precision(ranked: list[str], relevant: frozenset[str]) -> float:
+    """Mean of the precision at each relevant hit, over all relevant paragraphs."""
+    hits, total = 0, 0.0
+    for rank, pid in enumerate(ranked, start=1):
+        if pid in relevant:
+            hits += 1
+            total += hits / rank
+    return total / len(relevant)
+
+
+# -- running the set -------------------------------------------------------------------
+
+def score(judged: Judged, ranked: list[str], total: int) -> dict:
+    """Every metric of one query, with what a reader needs to see why it scored so."""
+    return {
+        "id": judged.id, "q": judged.q, "lang": judged.lang, "concept": judged.concept,
+        "p10": precision_at(ranked, judged.relevant),
+        "recall": recall_at(ranked, judged.relevant),
+        "rr": reciprocal_rank(ranked, judged.relevant),
+        "ap": average_precision(ranked, judged.relevant),
+        "relevant": len(judged.relevant), "returned": total,
+    }
+
+
+def summarise(rows: list[dict]) -> dict:
+    """Means of the per-query metrics (MRR is the mean reciprocal rank, MAP the mean AP)."""
+    return {
+        "n": len(rows),
+        "p10": mean(r["p10"] for r in rows),
+        "recall": mean(r["recall"] for r in rows),
+        "mrr": mean(r["rr"] for r in rows),
+        "map": mean(r["ap"] for r in rows),
+    }
+
+
+def evaluate(engine, judgments: list[Judged] | None = None) -> dict:
+    """Run every judged query through ``engine.search``; per query, per lang group, overall."""
+    judgments = load_judgments() if judgments is None else judgments
+    rows = []
+    for judged in judgments:
+        found = engine.search(judged.q, page=1, size=TOP_R)
+        rows.append(score(judged, [r["id"] for r in found["results"]], found["total"]))
+    groups = {lang: summarise([r for r in rows if r["lang"] == lang])
+              for lang in LANGS if any(r["lang"] == lang for r in rows)}
+    return {"queries": rows, "groups": groups, "overall": summarise(rows)}
+
+
+def report(result: dict) -> str:
+    """The evaluation as a plain-text table: queries worst first, then groups and overall."""
+    lines = [f"{'query':34} {'lang':7} {'P@10':>5} {'R@100':>5} {'RR':>5} {'AP':>5} {'rel':>4} {'ret':>4}  q"]
+    for r in sorted(result["queries"], key=lambda r: (r["ap"], r["id"])):
+        lines.append(f"{r['id']:34} {r['lang']:7} {r['p10']:5.2f} {r['recall']:5.2f} {r['rr']:5.2f} "
+                     f"{r['ap']:5.2f} {r['relevant']:4} {r['returned']:4}  {r['q']}")
+    lines.append("")
+    lines.append(f"{'group':10} {'n':>3} {'P@10':>6} {'R@100':>6} {'MRR':>6} {'MAP':>6}")
+    for name, g in [*result["groups"].items(), ("overall", result["overall"])]:
+        lines.append(f"{name:10} {g['n']:3} {g['p10']:6.3f} {g['recall']:6.3f} {g['mrr']:6.3f} {g['map']:6.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: evaluate an index (built from corpus/ when --index is not given)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="an index directory (default: build corpus/ into a temp dir)")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
+    args = parser.parse_args(argv)
+    from search.engine import Engine
+
+    with tempfile.TemporaryDirectory(prefix="concord-relevance-") as tmp:
+        index_dir = args.index
+        if index_dir is None:
+            from index.build import build
+
+            index_dir = Path(tmp) / "index"
+            built = build(CORPUS, index_dir)
+            if built.problems:
+                print(f"build problems: {built.problems}", file=sys.stderr)
+        elif not index_dir.is_dir():
+            parser.error(f"no index directory at {index_dir}")
+        engine = Engine(index_dir)
+        try:
+            result = evaluate(engine)
+        finally:
+            engine.close()
+    print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else report(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

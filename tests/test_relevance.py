@@ -1,0 +1,138 @@
+"""Relevance: the judged query set is well formed, and the engine keeps its measured quality."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+_PATH = Path(__file__).resolve().parent / "relevance" / "evaluate.py"
+_SPEC = importlib.util.spec_from_file_location("concord_relevance_evaluate", _PATH)
+rel = importlib.util.module_from_spec(_SPEC)
+sys.modules[_SPEC.name] = rel  # dataclasses look their module up by name
+_SPEC.loader.exec_module(rel)
+
+# Floors on the means, per lang group and overall, from `python tests/relevance/evaluate.py`
+# on the real corpus (fixture excluded), rounded down a little so noise does not fail the
+# build while a real loss of quality does. Measured 2026-11-29 (commit d92db20 + engine of
+# the day):
+#   group     n   P@10   R@100  MRR    MAP
+#   zh       27  0.826  0.757  0.963  0.747
+#   zh-Hant  15  0.753  0.583  0.933  0.573
+#   en       31  0.797  0.720  0.903  0.711
+#   mixed     6  0.467  0.379  0.667  0.379
+#   overall  79  0.773  0.681  0.911  0.672
+FLOORS = {
+    "overall": {"p10": 0.75, "recall": 0.65, "mrr": 0.89},
+    "zh": {"p10": 0.80, "recall": 0.73, "mrr": 0.94},
+    "zh-Hant": {"p10": 0.73, "recall": 0.56, "mrr": 0.91},
+    "en": {"p10": 0.77, "recall": 0.70, "mrr": 0.88},
+    "mixed": {"p10": 0.45, "recall": 0.35, "mrr": 0.65},
+}
+# English must work as well as Chinese: each English mean within this of the zh mean.
+EN_MARGIN = 0.10
+
+
+@pytest.fixture(scope="module")
+def judgments():
+    """The judged query set, loaded and checked."""
+    return rel.load_judgments()
+
+
+@pytest.fixture(scope="module")
+def result(real_index):
+    """Every judged query run once against the real index."""
+    from search.engine import Engine
+
+    engine = Engine(real_index)
+    try:
+        yield rel.evaluate(engine)
+    finally:
+        engine.close()
+
+
+# -- the judged file -------------------------------------------------------------------
+
+def test_judged_set_is_large_and_mixed(judgments):
+    langs = Counter(j.lang for j in judgments)
+    assert len(judgments) >= 60
+    assert set(langs) == {"zh", "zh-Hant", "en", "mixed"}
+    assert langs["zh"] >= len(judgments) / 4 and langs["en"] >= len(judgments) / 4
+    assert langs["zh-Hant"] >= len(judgments) / 8 and langs["mixed"] >= 3
+
+
+def test_every_judged_id_is_a_corpus_paragraph(judgments, corpus_documents):
+    known = {p.id for d in corpus_documents for u in d.units for p in u.paragraphs}
+    unknown = sorted({pid for j in judgments for pid in j.relevant} - known)
+    assert unknown == []
+
+
+def test_no_empty_judgment_and_concepts_shared_across_languages(judgments):
+    assert all(j.relevant and j.q.strip() for j in judgments)
+    by_concept = Counter(j.concept for j in judgments)
+    # Every concept is asked in at least two ways (zh and en, or a script or mixed variant).
+    assert min(by_concept.values()) >= 2
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\nnote=""\n', "unknown concept 'c'"),
+    ('[concepts.c]\nrelevant=[]\n', "concept 'c' has no relevant paragraphs"),
+    ('[concepts.c]\nrelevant=["A/op1","A/op1"]\n', "concept 'c' lists a paragraph twice"),
+    ('[concepts.c]\nrelevant=["A/op1"]\n[[queries]]\nid="a"\nq="x"\nlang="fr"\nconcept="c"\nnote=""\n',
+     "lang 'fr' is not one of"),
+    ('[concepts.c]\nrelevant=["A/op1"]\n[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\n', "lacks note"),
+    ('[concepts.c]\nrelevant=["A/op1"]\n' + '[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\nnote=""\n' * 2,
+     "query id 'a' is used twice"),
+    ('[concepts.c]\nrelevant=["A/op1"]\n', "holds no queries"),
+])
+def test_malformed_judgments_are_refused_by_name(tmp_path, toml, message):
+    path = tmp_path / "judgments.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        rel.load_judgments(path)
+
+
+# -- the metrics -----------------------------------------------------------------------
+
+def test_metrics_on_a_ranked_list():
+    relevant = frozenset({"a", "c", "x"})
+    ranked = ["b", "a", "d", "c"]
+    assert rel.precision_at(ranked, relevant) == pytest.approx(0.2)  # 2 of 10 places
+    assert rel.precision_at(ranked, relevant, k=2) == pytest.approx(0.5)
+    assert rel.recall_at(ranked, relevant) == pytest.approx(2 / 3)
+    assert rel.recall_at(ranked, relevant, k=2) == pytest.approx(1 / 3)
+    assert rel.reciprocal_rank(ranked, relevant) == pytest.approx(0.5)
+    assert rel.average_precision(ranked, relevant) == pytest.approx((1 / 2 + 2 / 4) / 3)
+
+
+def test_metrics_when_nothing_relevant_is_found():
+    relevant = frozenset({"a"})
+    for ranked in ([], ["b", "c"]):
+        assert rel.precision_at(ranked, relevant) == 0.0
+        assert rel.recall_at(ranked, relevant) == 0.0
+        assert rel.reciprocal_rank(ranked, relevant) == 0.0
+        assert rel.average_precision(ranked, relevant) == 0.0
+
+
+# -- the engine against the judged set ------------------------------------------------------
+
+def test_every_judged_query_was_scored(result, judgments):
+    assert [r["id"] for r in result["queries"]] == [j.id for j in judgments]
+    assert set(result["groups"]) == {"zh", "zh-Hant", "en", "mixed"}
+    assert result["overall"]["n"] == len(judgments)
+
+
+@pytest.mark.parametrize("group", sorted(FLOORS))
+def test_quality_stays_above_its_floor(result, group):
+    means = result["overall"] if group == "overall" else result["groups"][group]
+    below = {m: round(means[m], 3) for m, floor in FLOORS[group].items() if means[m] < floor}
+    assert below == {}, f"{group} below its floors {FLOORS[group]}"
+
+
+def test_english_works_as_well_as_chinese(result):
+    zh, en = result["groups"]["zh"], result["groups"]["en"]
+    gaps = {m: round(zh[m] - en[m], 3) for m in ("p10", "recall", "mrr")}
+    assert all(gap <= EN_MARGIN for gap in gaps.values()), gaps
