@@ -116,8 +116,12 @@ def test_english_rules_on_un_wording():
 def test_tag_themes_rejects_bad_input_clearly():
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         tag_themes("texte", "fr")
-    with pytest.raises(TypeError, match="expects text as str"):
+    with pytest.raises(TypeError, match="tag_themes expects text as str, got NoneType"):
         tag_themes(None)
+    with pytest.raises(TypeError, match="match_chinese expects text as str, got bytes"):
+        match_chinese(b"x")
+    with pytest.raises(TypeError, match="match_english expects text as str, got int"):
+        match_english(3)
     assert tag_themes("") == []
 
 

@@ -96,6 +96,11 @@ def chinese_key(term: str) -> str:
 
 # ---------------------------------------------------------------- themes
 
+def _require_str(text: object, caller: str) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"{caller} expects text as str, got {type(text).__name__}")
+
+
 @lru_cache(maxsize=1)
 def _taxonomy() -> tuple[tuple[Theme, ...], dict, re.Pattern, re.Pattern]:
     data = tomllib.loads((HERE / "themes.toml").read_text(encoding="utf-8"))
@@ -132,8 +137,7 @@ def theme(key: str) -> Theme:
 
 def tag_themes(text: str, lang: str = "zh") -> list[str]:
     """Keys of the themes a paragraph is about, in taxonomy order, without repeats."""
-    if not isinstance(text, str):
-        raise TypeError(f"tag_themes expects text as str, got {type(text).__name__}")
+    _require_str(text, "tag_themes")
     taxonomy, rules, zh_ignore, en_ignore = _taxonomy()
     if lang == "zh":
         # Names of bodies are blanked so that e.g. UNODC's 毒品 never reads as "drugs".
@@ -230,6 +234,7 @@ def match_chinese(text: str) -> list[tuple[int, int, Term]]:
 
     Offsets refer to ``text``; the text is folded to simplified with t2s, tw2sp and hk2s.
     """
+    _require_str(text, "match_chinese")
     trie = _chinese_trie()
     found = [m for folded in fold_chinese(text) for m in _scan_chinese(folded, trie)]
     return _longest_first(found)
@@ -283,6 +288,7 @@ def _case_ok(cased: tuple[str, ...] | None, words: list[str]) -> bool:
 
 def match_english(text: str) -> list[tuple[int, int, Term]]:
     """Glossary terms in English text: whole words, any case, plurals and hyphens tolerated."""
+    _require_str(text, "match_english")
     tokens = list(_EN_TOKEN.finditer(text))
     stems = [_stem(t.group()) for t in tokens]
     trie = _english_trie()
