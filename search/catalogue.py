@@ -24,6 +24,7 @@ class Catalogue:
     by_id: dict[str, int]
     units: dict[str, dict]
     date_rank: list[int]
+    vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
 
     @classmethod
     def load(cls, reader, index_dir: Path, units_file: str) -> "Catalogue":
@@ -38,7 +39,9 @@ class Catalogue:
         records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
         units = {record["id"]: record for record in records}
         date_rank = [_date_number(d.get("date", "")) for d in docs]
-        return cls(docs, keys, by_id, units, date_rank)
+        vocabulary = tuple(term for term in reader.field_terms("text")
+                           if isinstance(term, str) and term.isascii() and term.isalpha())
+        return cls(docs, keys, by_id, units, date_rank, vocabulary)
 
     def result(self, docnum: int, labels: Labels) -> dict:
         """The fields of one paragraph as a search result shows them (no snippet)."""

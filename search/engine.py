@@ -106,7 +106,7 @@ class Engine:
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in shown]
         suggestion = None
         if not hits and not parsed.browse and parsed.words:
-            suggestion = suggest(searcher, parsed, params.q)
+            suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary)
         return {
             "query": params.q,
             "total": len(hits),

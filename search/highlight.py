@@ -51,8 +51,10 @@ def match_spans(searcher, docnums: list[int],
     is re-analysed per result. A phrase is marked only where its words are adjacent.
     """
     targets = sorted(set(docnums))
-    postings = {(f, w): dict(_term_chars(searcher, f, w, targets))
-                for f, words in matches for w in words}
+    if not targets:
+        return {}
+    needed = {(f, w) for f, words in matches for w in words}
+    postings = {(f, w): dict(_term_chars(searcher, f, w, targets)) for f, w in needed}
     words_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
     bigram_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
     for fieldname, words in matches:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from functools import lru_cache
 
 from whoosh.query import NullQuery
@@ -10,26 +11,38 @@ from whoosh.query import NullQuery
 from search.query import parse
 
 CUTOFF = 0.75  # similarity needed to propose a glossary form instead of a typed word
+MAX_WORD = 30  # longer "words" are noise, not typos
+MAX_TRIES = 5  # words corrected per query, so that noise cannot cost seconds
+_LATIN = re.compile(r"[A-Za-z][A-Za-z'-]{2,19}")
 
 
-def suggest(searcher, parsed, q: str) -> str | None:
-    """A different query with hits, built by correcting unknown words; else None."""
-    whole = difflib.get_close_matches(q.lower(), glossary_forms(), n=1, cutoff=CUTOFF)
-    if whole and whole[0] != q.lower() and _finds(searcher, whole[0]):
-        return whole[0]
+def suggest(searcher, parsed, q: str, vocabulary: tuple[str, ...] = ()) -> str | None:
+    """A different query with hits, built by correcting unknown words; else None.
+
+    ``vocabulary`` holds the Latin terms of the index, a last resort for English words.
+    """
     words = set(parsed.words)
-    changed, corrected = False, []
+    changed, corrected, tried = False, [], {}
     for word in q.split():
-        better = _correct(searcher, word) if word in words else None
+        better = None
+        if word in words and len(word) <= MAX_WORD and (word in tried or len(tried) < MAX_TRIES):
+            if word not in tried:
+                tried[word] = _correct(searcher, word, vocabulary)
+            better = tried[word]
         changed = changed or (better is not None and better != word)
         corrected.append(better or word)
     candidate = " ".join(corrected)
     if changed and _finds(searcher, candidate):
         return candidate
+    # A misspelt multi-word name ("Palermo Convension") may only match as a whole.
+    if len(q) <= MAX_WORD * 3:
+        whole = difflib.get_close_matches(q.lower(), glossary_forms(), n=1, cutoff=CUTOFF)
+        if whole and whole[0] != q.lower() and _finds(searcher, whole[0]):
+            return whole[0]
     return None
 
 
-def _correct(searcher, word: str) -> str | None:
+def _correct(searcher, word: str, vocabulary: tuple[str, ...]) -> str | None:
     """A known word close to ``word`` when ``word`` itself is not in the index."""
     from search.analysis import segment
 
@@ -37,12 +50,11 @@ def _correct(searcher, word: str) -> str | None:
     if not terms or all(searcher.doc_frequency("text", t) for t in terms):
         return None
     close = difflib.get_close_matches(word.lower(), glossary_words(), n=1, cutoff=CUTOFF)
-    if close:
-        return close[0]
-    if len(terms) == 1:
-        found = searcher.corrector("text").suggest(terms[0], limit=1, maxdist=1)
-        return found[0] if found else None
-    return None
+    if not close and len(terms) == 1 and _LATIN.fullmatch(word):
+        # Edit distance means something for Latin words; Chinese typos are rare (an IME
+        # picks whole words). The index holds stems, so this comes after the glossary.
+        close = difflib.get_close_matches(terms[0], vocabulary, n=1, cutoff=CUTOFF)
+    return close[0] if close else None
 
 
 def _finds(searcher, candidate: str) -> bool:
