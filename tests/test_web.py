@@ -335,8 +335,13 @@ def test_csv_export(client):
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     total = client.get("/api/search?q=洗钱").get_json()["total"]
     assert len(rows) == total
-    assert list(rows[0])[:3] == ["id", "url", "symbol"]
+    assert list(rows[0])[:4] == ["id", "url", "citation_en", "citation_zh"]
     assert all(row["url"] == "/p/" + row["id"] for row in rows)
+    op12 = client.get("/export.csv?unit=A-RES-71-209&sort=order").data.decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(op12)) if r["id"] == "A-RES-71-209/op12")
+    assert (row["citation_en"], row["citation_zh"]) == (
+        "General Assembly resolution 71/209, para. 12", "大会第71/209号决议第12段")
+    assert row["symbol"] == "A/RES/71/209" and row["kind"] == "op" and row["number"] == "12"
 
 
 def test_json_export_holds_every_page_up_to_the_cap(app, client):

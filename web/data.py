@@ -24,6 +24,7 @@ class NotFoundError(LookupError):
 def search_data(engine, state: SearchState) -> dict:
     """The results page: the engine's answer plus facet toggles, selections, pages and links."""
     result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
+    cite_results(engine, result["results"])
     facets = {name: facet_items(engine, state, name, result["facets"].get(name, [])) for name in FACETS}
     return {
         **result,
@@ -40,6 +41,14 @@ def search_data(engine, state: SearchState) -> dict:
             "sort": {sort: _sorted(state, sort).url("/") for sort in ("relevance", "newest", "order")},
         },
     }
+
+
+def cite_results(engine, results: list[dict]) -> None:
+    """Give each result its citation ({"en","zh"}), built from its unit's metadata."""
+    units = {unit["id"]: unit for unit in engine.units()}
+    for result in results:
+        unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
+        result["citation"] = citation(unit, result["kind"], str(result["number"]), result.get("sub"))
 
 
 def _sorted(state: SearchState, sort: str) -> SearchState:

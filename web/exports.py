@@ -8,10 +8,11 @@ from dataclasses import replace
 
 from flask import Response, current_app, jsonify
 
+from web.data import cite_results
 from web.params import SearchState
 
-COLUMNS = ("id", "url", "symbol", "unit", "unit_title", "kind", "number", "lang",
-           "verb", "themes", "body", "session", "year", "text")
+COLUMNS = ("id", "url", "citation_en", "citation_zh", "symbol", "unit", "unit_title", "kind",
+           "number", "sub", "lang", "verb", "themes", "body", "session", "year", "text")
 PAGE = 100  # rows fetched from the engine per call
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -23,6 +24,7 @@ def export_rows(engine, state: SearchState, limit: int) -> tuple[list[dict], int
     while len(rows) < limit:
         result = engine.search(state.q, state.engine_filters(), page, PAGE, state.engine_sort)
         total = result["total"]
+        cite_results(engine, result["results"])
         rows.extend(result["results"])
         if not result["results"] or page * PAGE >= total:
             break
@@ -34,6 +36,8 @@ def flat_row(result: dict) -> dict:
     """One result as a flat record of plain strings (keys of the facet values, not labels)."""
     row = {name: result.get(name, "") for name in COLUMNS}
     row.update(
+        citation_en=result["citation"]["en"],
+        citation_zh=result["citation"]["zh"],
         verb=_key(result.get("verb")),
         themes=";".join(_key(t) for t in result.get("themes", [])),
         body=_key(result.get("body")),
