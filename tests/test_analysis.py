@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pickle
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -182,9 +184,37 @@ def assert_invariants(analyzer, text, mode, start_pos=0, start_char=0):
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name[:3])
 def test_invariants_on_the_real_corpus(path):
-    text = path.read_text(encoding="utf-8")[:40000]  # every hazard shows early; keep it fast
+    text = path.read_text(encoding="utf-8")[:25000]  # hazards show early; stay fast
     assert_invariants(text_analyzer(), text, "index")
     assert_invariants(bigram_analyzer(), text, "query")
+
+
+def test_chinese_words_join_back_to_the_text():
+    text = "".join(path.read_text(encoding="utf-8")[:20000] for path in CORPUS)
+    runs = re.findall(r"[\u4e00-\u9fff]+", normalize(text))
+    words = [term.replace("\u00b7", "") for term in segment(text)
+             if re.fullmatch(r"[\u4e00-\u9fff\u00b7]+", term)]
+    assert len(runs) > 1000
+    assert "".join(words) == "".join(runs)  # nothing lost, nothing doubled, in order
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30))
+def test_random_chinese_words_join_back(text):
+    assert "".join(segment(text)) == normalize(text)
+
+
+def test_concurrent_first_use_loads_the_dictionary_once_and_segments_alike():
+    texts = ["请联合国毒品和犯罪问题办公室继续提供技术援助", "打击贩运人口和偷运移民",
+             "加强国际合作", "预防犯罪和刑事司法委员会第二十届会议"] * 4
+    expected = [segment(t) for t in texts]
+    chinese.reset_shared_tokenizer()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(segment, texts)) == expected
+
+
+def test_lone_surrogates_and_controls_do_not_break_tokenizing():
+    assert segment("\ud800联合国\x00ab\udfff") == ["联合国", "ab"]
 
 
 def test_invariants_honour_start_pos_and_start_char():
