@@ -136,3 +136,26 @@ def test_english_works_as_well_as_chinese(result):
     zh, en = result["groups"]["zh"], result["groups"]["en"]
     gaps = {m: round(zh[m] - en[m], 3) for m in ("p10", "recall", "mrr")}
     assert all(gap <= EN_MARGIN for gap in gaps.values()), gaps
+
+
+# -- the command line ----------------------------------------------------------------------
+
+def test_report_has_a_row_per_query_then_groups_worst_first(result):
+    lines = rel.report(result).splitlines()
+    rows = lines[1:1 + len(result["queries"])]
+    assert sorted(row.split()[0] for row in rows) == sorted(r["id"] for r in result["queries"])
+    aps = [float(row.split()[5]) for row in rows]
+    assert aps == sorted(aps)
+    assert [line.split()[0] for line in lines[-5:]] == ["zh", "zh-Hant", "en", "mixed", "overall"]
+
+
+def test_cli_names_a_directory_without_an_index(tmp_path, capsys):
+    assert rel.main(["--index", str(tmp_path)]) == 1
+    assert f"no index in {tmp_path}" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_missing_directory(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        rel.main(["--index", str(tmp_path / "nowhere")])
+    assert stopped.value.code == 2
+    assert "no index directory at" in capsys.readouterr().err

@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
     args = parser.parse_args(argv)
     from search.engine import Engine
+    from search.errors import IndexMismatch, IndexMissing
 
     with tempfile.TemporaryDirectory(prefix="concord-relevance-") as tmp:
         index_dir = args.index
@@ -177,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         engine = Engine(index_dir)
         try:
             result = evaluate(engine)
+        except (IndexMissing, IndexMismatch) as problem:
+            print(f"evaluate.py: {problem}", file=sys.stderr)
+            return 1
         finally:
             engine.close()
     print(json.dumps(result, ensure_ascii=False, indent=1) if args.json else report(result))
