@@ -363,3 +363,60 @@ def test_page_weight_under_60kb(client):
     html = client.get("/?q=洗钱").data
     css, js = static(client, "concord.css"), static(client, "concord.js")
     assert len(html) + len(css) + len(js) < 60_000
+
+
+@pytest.mark.parametrize(
+    ("pid", "english", "chinese"),
+    [("A-RES-68-193/op1", "General Assembly resolution 68/193, para. 1", "大会第68/193号决议第1段"),
+     ("E-2011-30-ga-draft-III/op9a", "Draft resolution III (E/2011/30), para. 9 (a)", "E/2011/30所载决议草案三第9(a)段"),
+     ("E-2011-30-ecosoc-decision-I/opa", "Draft decision I (E/2011/30), para. (a)", "E/2011/30所载决定草案一第(a)段"),
+     ("CCPCJ-RES-20-1/op1", "Commission on Crime Prevention and Criminal Justice resolution 20/1, para. 1",
+      "预防犯罪和刑事司法委员会第20/1号决议第1段"),
+     ("A-C.3-68-L.18/pp2", "Draft resolution A/C.3/68/L.18, preambular para. 2", "决议草案A/C.3/68/L.18序言部分第2段")],
+)
+def test_citations_of_real_paragraphs(client, pid, english, chinese):
+    assert client.get(f"/api/p/{pid}").get_json()["citation"] == {"en": english, "zh": chinese}
+    html = client.get(f"/p/{pid}").get_data(as_text=True)
+    assert f'<output id="cite-en" lang="en">{english}</output>' in html
+    assert f'<output id="cite-zh" lang="zh-Hans">{chinese}</output>' in html
+
+
+def test_unit_page_indents_sub_paragraphs(client):
+    html = client.get("/u/E-2011-30-ga-draft-III").get_data(as_text=True)
+    assert '<div class="para sub" id="op9a">' in html
+    assert '<div class="para" id="op9">' in html
+    assert 'href="/?unit=E-2011-30-ga-draft-III"' in html
+
+
+def test_unit_filter_shows_a_removable_chip(client):
+    data = client.get("/api/search?q=洗钱&unit=A-RES-71-209").get_json()
+    assert {r["unit"] for r in data["results"]} == {"A-RES-71-209"}
+    assert data["selected"] == [{"facet": "unit", "key": "A-RES-71-209", "zh": "大会第71/209号决议",
+                                 "en": "General Assembly resolution 71/209",
+                                 "remove_url": "/?q=%E6%B4%97%E9%92%B1"}]
+
+
+def test_search_form_keeps_filters_and_sort(client):
+    html = client.get("/?q=洗钱&kind=op&sort=newest").get_data(as_text=True)
+    form = html[html.index('<form class="search"'):html.index("</form>")]
+    assert '<input type="hidden" name="kind" value="op">' in form
+    assert '<input type="hidden" name="sort" value="newest">' in form
+    assert 'name="page"' not in form
+
+
+def test_missing_index_is_a_clear_503_not_a_crash(tmp_path):
+    app = create_app({"INDEX_DIR": str(tmp_path / "none")})  # nothing opens yet
+    client = app.test_client()
+    page = client.get("/?ui=en")
+    assert page.status_code == 503
+    assert "concord build" in page.get_data(as_text=True)
+    api = client.get("/api/search")
+    assert api.status_code == 503 and "concord build" in api.get_json()["error"]
+
+
+def test_config_precedence(monkeypatch, tmp_path):
+    monkeypatch.delenv("CONCORD_INDEX_DIR", raising=False)
+    assert create_app().config["INDEX_DIR"] == "var/index"
+    monkeypatch.setenv("CONCORD_INDEX_DIR", str(tmp_path / "env"))
+    assert create_app().config["INDEX_DIR"] == str(tmp_path / "env")
+    assert create_app({"INDEX_DIR": "given"}).config["INDEX_DIR"] == "given"

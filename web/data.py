@@ -6,7 +6,7 @@ import difflib
 import math
 from urllib.parse import quote, urlencode
 
-from web.citation import citation
+from web.citation import citation, unit_reference
 from web.params import FACETS, SearchState
 
 
@@ -31,7 +31,7 @@ def search_data(engine, state: SearchState) -> dict:
         "facets": facets,
         "state": {"q": state.q, "filters": state.engine_filters(), "sort": state.sort,
                   "page": state.page, "size": state.size},
-        "selected": selected_items(state, facets),
+        "selected": selected_items(state, {**facets, "unit": unit_items(engine, state)}),
         "pagination": pagination(state, result["total"]),
         "links": {
             "html": state.url("/"),
@@ -71,6 +71,18 @@ def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> l
     for item in items:
         item["selected"] = state.selected(facet, item["key"])
         item["toggle_url"] = state.toggled(facet, item["key"]).url("/")
+    return items
+
+
+def unit_items(engine, state: SearchState) -> list[dict]:
+    """Labels for the units the search is limited to (the unit filter has no facet of its own)."""
+    if not state.filters.get("unit"):
+        return []
+    units = {unit["id"]: unit for unit in engine.units()}
+    items = []
+    for key in state.filters["unit"]:
+        english, chinese = unit_reference(units[key]) if key in units else (key, key)
+        items.append({"key": key, "zh": chinese, "en": english})
     return items
 
 
@@ -150,6 +162,7 @@ def unit_data(engine, uid: str) -> dict:
     paragraphs = [_unit_paragraph(p) for p in unit.get("paragraphs", [])]
     return {
         "unit": unit_meta(unit),
+        "search_url": search_url("unit", uid),
         "preamble": [p for p in paragraphs if p["kind"] == "pp"],
         "operative": [p for p in paragraphs if p["kind"] != "pp"],
         "footnotes": unit.get("footnotes", []),

@@ -82,6 +82,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "copy_citation_en": ("复制英文引用", "Copy English citation"),
     "copied": ("已复制", "Copied"),
     "copy_failed": ("无法自动复制，请手动选择文本复制。", "Could not copy; select the text and copy it."),
+    "search_in_unit": ("在本决议中搜索", "Search within this resolution"),
     "permalink": ("永久链接", "Permalink"),
     "preamble": ("序言部分", "Preamble"),
     "operative": ("执行部分", "Operative paragraphs"),

@@ -34,6 +34,8 @@ def search_page():
         json_url=state.url("/api/search"),
         q_value=state.q,
         autofocus=True,
+        # A new query keeps the filters, sort and page size; "clear all" drops the filters.
+        keep_in_form=[(k, v) for k, v in state.query_pairs(with_page=False) if k != "q"],
     )
 
 
