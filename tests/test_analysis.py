@@ -363,6 +363,8 @@ def test_a_dictionary_change_changes_checksum_and_rebuilds_a_damaged_cache(tmp_p
         assert dictionary.PrefixStore.from_file(damaged, after) is None
         assert segment("蛮荒巡逻队") == ["蛮荒巡逻队"]  # rebuilt from the new word list
         assert dictionary.PrefixStore.from_file(damaged, after).total > 0
+        damaged.write_bytes(damaged.read_bytes()[:-1000])  # truncated: refused, not half-read
+        assert dictionary.PrefixStore.from_file(damaged, after) is None
         assert dictionary.PrefixStore.from_file(damaged, before) is None  # other word list
     finally:
         monkeypatch.undo()

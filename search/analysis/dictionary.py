@@ -24,10 +24,10 @@ from search.analysis.normalize import NAME_DOT, is_han, normalize
 # Bump whenever the terms produced for some text change: the index then says "rebuild".
 ANALYZER_VERSION = "concord-analysis-2"
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "userdict.txt"
-# Frequency for lexicon terms that carry none: high enough to beat a split into common
-# words, yet below everyday words so a term never swallows its neighbours.
+# Frequency for glossary terms, which carry none: mid-range on jieba's scale (犯罪 is
+# 3002), enough to keep a term whole against its parts, never near everyday words.
 LEXICON_TERM_FREQ = 500
-_MAGIC = b"CONCORD-ZH-PREFIX-1\n"
+_MAGIC = b"CONCORD-ZH-PREFIX-2\n"
 
 log = logging.getLogger(__name__)
 
@@ -51,16 +51,10 @@ def read_userdict(path: Path | None = None) -> dict[str, int]:
 
 
 def _lexicon_terms() -> list[str]:
-    """Chinese terms of the glossary (search.lexicon), or none while it is unavailable."""
-    try:
-        from search.lexicon import chinese_terms
+    """Chinese terms and variants of the glossary (search.lexicon)."""
+    from search.lexicon import chinese_terms  # late: the lexicon loads data files
 
-        return [term for term in chinese_terms() if isinstance(term, str)]
-    except (ImportError, OSError) as exc:
-        # The index records the checksum of what was really used, so a lexicon that
-        # appears later shows up as a dictionary change ("rebuild"), never as wrong results.
-        log.warning("segmenting without the glossary terms: %s", exc)
-        return []
+    return chinese_terms()
 
 
 def _usable(word: str) -> bool:
@@ -131,7 +125,8 @@ def _write_shards(path: Path, freq: dict[str, int], total: int, checksum: str) -
         index[ch] = (offset, len(blob))
         blobs.append(blob)
         offset += len(blob)
-    header = marshal.dumps({"checksum": checksum, "total": total, "index": index})
+    header = marshal.dumps({"checksum": checksum, "total": total, "index": index,
+                            "size": offset})
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".zh-prefix-")
     with os.fdopen(fd, "wb") as out:
@@ -185,9 +180,12 @@ class PrefixStore:
             header = marshal.loads(data[start : start + size])
         except (OSError, ValueError, EOFError, TypeError, struct.error):
             return None
-        if header.get("checksum") != checksum:
+        body = memoryview(data)[start + size :]
+        if not isinstance(header, dict) or header.get("checksum") != checksum:
             return None
-        return cls(checksum, header["total"], header["index"], memoryview(data)[start + size :])
+        if header.get("size") != len(body):  # truncated: a shard would fail mid-query
+            return None
+        return cls(checksum, header["total"], header["index"], body)
 
     def ensure(self, text: str) -> None:
         """Load the shards of every character in text (every word a DAG over text can use)."""
