@@ -215,15 +215,22 @@ def test_pagination_links(client):
      ("page=x", "page"), ("ui=fr", "ui")],
 )
 def test_bad_parameters_are_400_with_a_message(client, query, param):
-    api = client.get(f"/api/search?{query}")
+    api = client.get(f"/api/search?{query}", headers={"Accept-Language": "en"})
     assert api.status_code == 400
     assert api.get_json()["param"] == param
-    assert f"Parameter {param}" in client.get(f"/api/search?{query}&ui=en").get_json().get("error", "") \
-        or param == "ui"
+    assert api.get_json()["error"].startswith(f"Parameter {param}: ")
     page = client.get(f"/?{query}", headers={"Accept-Language": "en"})
     assert page.status_code == 400
     assert page.mimetype == "text/html"
-    assert f"Parameter {param}" in page.get_data(as_text=True)
+    assert f"Parameter {param}: " in page.get_data(as_text=True)
+    chinese = client.get(f"/api/search?{query}", headers={"Accept-Language": "zh-CN"})
+    assert chinese.get_json()["error"].startswith(f"参数 {param}：")
+
+
+def test_too_long_query_message_is_friendly(client):
+    response = client.get("/api/search", query_string={"q": "洗" * 501, "ui": "en"})
+    assert response.get_json()["error"] == (
+        "Parameter q: the query is too long (501 characters); the limit is 500.")
 
 
 def test_hostile_query_is_escaped(client):

@@ -22,7 +22,6 @@ DEFAULTS = {
     "DEFAULT_UI": i18n.DEFAULT_LANGUAGE,
     "EXPORT_LIMIT": 1000,
     "MAX_SIZE": MAX_SIZE,
-    "JSON_AS_ASCII": False,
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -81,18 +80,13 @@ def is_api() -> bool:
 
 
 def _negotiate_language() -> None:
+    # Negotiate without ?ui= first, so that a bad ?ui= is refused in a language the user reads.
     g.ui_param = None
-    try:
-        g.ui_param = parse_ui(request.args)
-    except ParamError as error:
-        g.ui = i18n.negotiate(None, request.cookies.get(i18n.COOKIE), None, "en")
-        raise error
-    g.ui = i18n.negotiate(
-        g.ui_param,
-        request.cookies.get(i18n.COOKIE),
-        request.accept_languages,
-        current_app.config["DEFAULT_UI"],
-    )
+    g.ui = i18n.negotiate(None, request.cookies.get(i18n.COOKIE), request.accept_languages,
+                          current_app.config["DEFAULT_UI"])
+    g.ui_param = parse_ui(request.args)
+    if g.ui_param:
+        g.ui = g.ui_param
 
 
 def _headers(response):

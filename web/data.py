@@ -7,7 +7,7 @@ import math
 from urllib.parse import quote, urlencode
 
 from web.citation import citation, unit_reference
-from web.params import FACETS, SearchState
+from web.params import FACETS, SORTS, SearchState
 
 
 class NotFoundError(LookupError):
@@ -28,6 +28,7 @@ def search_data(engine, state: SearchState) -> dict:
     facets = {name: facet_items(engine, state, name, result["facets"].get(name, [])) for name in FACETS}
     return {
         **result,
+        "sort": state.sort,  # as the URL names it ("newest"), not as the engine does ("date")
         "facets": facets,
         "state": {"q": state.q, "filters": state.engine_filters(), "sort": state.sort,
                   "page": state.page, "size": state.size},
@@ -38,7 +39,7 @@ def search_data(engine, state: SearchState) -> dict:
             "json": state.url("/api/search"),
             "csv": state.url("/export.csv", with_page=False),
             "export_json": state.url("/export.json", with_page=False),
-            "sort": {sort: _sorted(state, sort).url("/") for sort in ("relevance", "newest", "order")},
+            "sort": {sort: state.sorted_by(sort).url("/") for sort in SORTS},
         },
     }
 
@@ -49,12 +50,6 @@ def cite_results(engine, results: list[dict]) -> None:
     for result in results:
         unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
         result["citation"] = citation(unit, result["kind"], str(result["number"]), result.get("sub"))
-
-
-def _sorted(state: SearchState, sort: str) -> SearchState:
-    from dataclasses import replace
-
-    return replace(state, sort=sort, page=1)
 
 
 def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> list[dict]:

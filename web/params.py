@@ -61,6 +61,10 @@ class SearchState:
         """This state on another page."""
         return replace(self, page=page)
 
+    def sorted_by(self, sort: str) -> "SearchState":
+        """This state in another order, back on page 1."""
+        return replace(self, sort=sort, page=1)
+
     def cleared(self) -> "SearchState":
         """This state without any filter."""
         return replace(self, filters={}, page=1)

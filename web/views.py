@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from web import i18n
 from web.app import error_response, get_engine
@@ -15,8 +15,6 @@ bp = Blueprint("concord", __name__)
 
 
 def _state():
-    from flask import current_app
-
     return parse_state(request.args, current_app.config["MAX_SIZE"])
 
 
@@ -25,7 +23,7 @@ def search_page():
     """The search box, results, facets and charts."""
     state = _state()
     data = search_data(get_engine(), state)
-    titles = {"session": i18n.translate("chart_by_session", g.ui), "theme": i18n.translate("chart_by_theme", g.ui)}
+    titles = {name: i18n.translate(f"chart_by_{name}", g.ui) for name in ("session", "theme")}
     return render_template(
         "search.html",
         data=data,
