@@ -1,0 +1,192 @@
+"""One measured process: cold start, warm latency or a profile, for one system.
+
+Run by bench/run.py in a fresh interpreter per measurement, so each system's imports,
+dictionary and memory are its own. Prints one JSON object on stdout:
+
+    probe.py cold    SYSTEM INDEX_DIR QUERY_JSON    phases of the first answer
+    probe.py warm    SYSTEM INDEX_DIR WARMUP REPEAT BUDGET_S   latency per query
+    probe.py profile SYSTEM INDEX_DIR ROUNDS TOP    cProfile of the query mix
+
+SYSTEM is "concord" or "baseline".
+"""
+
+import time
+
+STARTED = time.time()  # first statement: the parent compares it with its own clock
+
+import json  # noqa: E402 - after the start stamp on purpose
+import resource  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make `bench` importable
+    sys.path.insert(0, str(ROOT))
+
+SYSTEMS = ("concord", "baseline")
+
+
+def open_system(system: str, index_dir: str):
+    """(search function taking (q, filters) and returning a total, closer) for a system."""
+    if system == "concord":
+        from search.engine import Engine
+
+        engine = Engine(index_dir)
+
+        def run(q, filters):
+            return engine.search(q, filters or None, 1, 10, "relevance")["total"]
+
+        return run, engine.close
+    if system == "baseline":
+        from bench.baseline import BaselineSearcher
+
+        searcher = BaselineSearcher(index_dir)
+        return (lambda q, filters: searcher.search(q, filters)["total"]), searcher.close
+    raise SystemExit(f"unknown system {system!r}; use one of {', '.join(SYSTEMS)}")
+
+
+def load_dictionary(system: str) -> None:
+    """Load the system's Chinese dictionary now (what a server does at start)."""
+    if system == "concord":
+        from search.analysis import warm_up
+
+        warm_up()
+    else:
+        import jieba
+
+        jieba.initialize()
+
+
+def import_system(system: str) -> None:
+    """Import what the system needs to answer (the import phase of a cold start)."""
+    if system == "concord":
+        import search.engine  # noqa: F401
+    else:
+        import bench.baseline
+
+        bench.baseline.chinese_analyzer()  # jieba.analyse reads its IDF table on import
+
+
+def cold(system: str, index_dir: str, query_json: str) -> dict:
+    """Time import, dictionary load and the first answer of a fresh process."""
+    query = json.loads(query_json)
+    marks = [time.perf_counter()]
+    import_system(system)
+    marks.append(time.perf_counter())
+    load_dictionary(system)
+    marks.append(time.perf_counter())
+    run, close = open_system(system, index_dir)
+    total = run(query["q"], query.get("filters"))
+    marks.append(time.perf_counter())
+    answered = time.time()
+    close()
+    return {
+        "started": STARTED, "answered": answered, "total": total,
+        "import_s": marks[1] - marks[0], "dictionary_s": marks[2] - marks[1],
+        "first_query_s": marks[3] - marks[2], "maxrss_kb": _maxrss_kb(),
+    }
+
+
+def warm(system: str, index_dir: str, warmup: int, repeat: int, budget_s: float) -> dict:
+    """Round-robin over the mix: ``warmup`` untimed rounds, then up to ``repeat`` timed."""
+    from bench.mix import load_mix
+
+    mix = load_mix()
+    run, close = open_system(system, index_dir)
+    rows = {bq.name: {"name": bq.name, "times_ms": [], "total": None, "error": None} for bq in mix}
+    deadline = time.perf_counter() + budget_s
+    for round_no in range(warmup + repeat):
+        if round_no > warmup and time.perf_counter() > deadline:
+            break  # keep the run bounded on a loaded machine; rounds done are reported
+        for bq in mix:
+            row = rows[bq.name]
+            if row["error"]:
+                continue
+            began = time.perf_counter()
+            try:
+                row["total"] = run(bq.q, bq.filters)
+            except Exception as error:  # a failing query is reported, never timed
+                row["error"] = f"{type(error).__name__}: {error}"
+                continue
+            elapsed = (time.perf_counter() - began) * 1000
+            if round_no >= warmup:
+                row["times_ms"].append(elapsed)
+    close()
+    return {"queries": list(rows.values()), "maxrss_kb": _maxrss_kb()}
+
+
+def profile(system: str, index_dir: str, rounds: int, top: int) -> dict:
+    """cProfile ``rounds`` passes over the mix (after one warm pass); top entries by tottime."""
+    import cProfile
+    import io
+    import pstats
+
+    from bench.mix import load_mix
+
+    mix = load_mix()
+    run, close = open_system(system, index_dir)
+    for bq in mix:
+        run(bq.q, bq.filters)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(rounds):
+        for bq in mix:
+            run(bq.q, bq.filters)
+    profiler.disable()
+    close()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(top)
+    by_cumulative = out.getvalue()
+    out.seek(0), out.truncate()
+    stats.sort_stats("tottime").print_stats(top)
+    return {"rounds": rounds, "cumulative": _short_paths(by_cumulative),
+            "tottime": _short_paths(out.getvalue())}
+
+
+def _short_paths(text: str) -> str:
+    """Profile text with the project and site-packages prefixes cut (readable widths)."""
+    for prefix in sorted({str(ROOT) + "/", *(p + "/" for p in sys.path if "site-packages" in p)},
+                         key=len, reverse=True):
+        text = text.replace(prefix, "")
+    return text
+
+
+def _maxrss_kb() -> int:
+    """Peak resident set size of this process so far, in KiB.
+
+    Linux keeps ``getrusage(RUSAGE_SELF).ru_maxrss`` across fork and exec, so a child of
+    a big parent reports the parent's peak; VmHWM (the high-water mark of this process's
+    own address space) does not, so it is preferred where /proc exists.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch on the command; print the result as one JSON line."""
+    usage = __doc__.strip()
+    if len(argv) < 3 or argv[1] not in SYSTEMS:
+        print(usage, file=sys.stderr)
+        return 2
+    command, system, index_dir, rest = argv[0], argv[1], argv[2], argv[3:]
+    if command == "cold" and len(rest) == 1:
+        result = cold(system, index_dir, rest[0])
+    elif command == "warm" and len(rest) == 3:
+        result = warm(system, index_dir, int(rest[0]), int(rest[1]), float(rest[2]))
+    elif command == "profile" and len(rest) == 2:
+        result = profile(system, index_dir, int(rest[0]), int(rest[1]))
+    else:
+        print(usage, file=sys.stderr)
+        return 2
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,139 @@
+"""Tests of the benchmark's own parts (run on demand: pytest bench/test_bench.py).
+
+Not under tests/, so the suite never pays for them; the baseline test builds a tiny
+index from a hand-made document, not the corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import query as Q
+
+from bench import report
+from bench.mix import MIN_QUERIES, MixError, load_mix
+from bench.stats import median, percentile, ratio, summary
+from index.model import Document, Paragraph, Unit, Verb
+
+
+def test_percentile_is_nearest_rank():
+    samples = list(range(1, 21))  # 1..20
+    assert percentile(samples, 95) == 19
+    assert percentile(samples, 50) == 10
+    assert percentile(samples, 100) == 20
+    assert percentile([7.5], 95) == 7.5
+
+
+def test_percentile_and_median_refuse_nonsense():
+    with pytest.raises(ValueError, match="no samples"):
+        percentile([], 50)
+    with pytest.raises(ValueError, match="must be in"):
+        percentile([1, 2], 0)
+    with pytest.raises(ValueError, match="no samples"):
+        median([])
+
+
+def test_median_and_summary():
+    assert median([3, 1, 2]) == 2
+    assert median([4, 1, 3, 2]) == 2.5
+    assert summary([5, 1, 3]) == {"n": 3, "p50": 3, "p95": 5, "min": 1, "max": 5}
+
+
+def test_ratio_guards_missing_values():
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(None, 2.0) is None
+    assert ratio(1.0, 0) is None
+
+
+def test_the_shipped_mix_is_valid_and_covers_every_category():
+    mix = load_mix()
+    assert len(mix) >= MIN_QUERIES
+    assert {q.category for q in mix} == {
+        "simplified", "traditional", "english", "phrase", "filter", "syntax"}
+    assert any(q.filters for q in mix)
+
+
+@pytest.mark.parametrize("body, message", [
+    ("[[query]]\nname = 'a'\ncategory = 'nope'\nq = 'x'\n", "category must be one of"),
+    ("[[query]]\nname = 'a'\ncategory = 'phrase'\n", "q must be a string"),
+    ("[[query]]\nname = 'a'\ncategory = 'filter'\nq = ''\nfilters = {year = ['2016']}\n",
+     "unknown filter facet 'year'"),
+    ("[[query]]\nname = 'a'\ncategory = 'filter'\nq = ''\nfilters = {kind = []}\n",
+     "needs a list of non-empty strings"),
+    ("[[query]]\nname = 'a'\ncategory = 'phrase'\nq = 'x'\nextra = 1\n", "unknown keys extra"),
+    ("query = 3\n", "expected \\[\\[query\\]\\] tables"),
+    ("[[query]\n", "cannot read the query mix"),
+])
+def test_a_bad_mix_is_refused_with_the_reason(tmp_path, body, message):
+    path = tmp_path / "queries.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(MixError, match=message):
+        load_mix(path)
+
+
+def test_a_small_or_duplicated_mix_is_refused(tmp_path):
+    one = "[[query]]\nname = 'a'\ncategory = 'phrase'\nq = 'x'\n"
+    path = tmp_path / "queries.toml"
+    path.write_text(one * 2, encoding="utf-8")
+    with pytest.raises(MixError, match="duplicate query names: a"):
+        load_mix(path)
+    path.write_text(one, encoding="utf-8")
+    with pytest.raises(MixError, match=f"1 queries; the mix needs at least {MIN_QUERIES}"):
+        load_mix(path)
+
+
+def test_baseline_filters_or_within_and_across_facets():
+    from bench.baseline import filter_query
+
+    assert filter_query(None) is None
+    assert filter_query({"kind": ["op"]}) == Q.Term("kind", "op")
+    assert filter_query({"kind": ["op"], "session": ["ga-68", "ga-71"]}) == Q.And([
+        Q.Term("kind", "op"), Q.Or([Q.Term("session", "ga-68"), Q.Term("session", "ga-71")])])
+    with pytest.raises(ValueError, match="unknown filter facet 'year'"):
+        filter_query({"year": ["2016"]})
+
+
+def _tiny_corpus() -> list[Document]:
+    """Two paragraphs of one unit: one about money laundering, one about corruption."""
+    paras = [
+        Paragraph("U/op1", "op", "1", None, "敦促各国打击洗钱活动。", themes=["money_laundering"],
+                  verb=Verb("urges", "敦促")),
+        Paragraph("U/op2", "op", "2", None, "请各国打击腐败和洗钱。",
+                  themes=["corruption", "money_laundering"], verb=Verb("requests", "请")),
+        Paragraph("U/pp1", "pp", "1", None, "回顾其以往决议。"),
+    ]
+    unit = Unit("U", "1", "t", None, "大会", "adopted", paragraphs=paras)
+    return [Document("x.txt", "x.txt", session="ga-71", body="ga", units=[unit])]
+
+
+# jieba.analyse leaves its IDF file unclosed on import (a ResourceWarning in its code).
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <_io.FileIO name=.*jieba/analyse/idf"
+    ":pytest.PytestUnraisableExceptionWarning")
+def test_baseline_builds_and_answers_a_results_page(tmp_path):
+    from bench.baseline import BaselineSearcher, build_baseline
+
+    assert build_baseline(_tiny_corpus(), tmp_path / "ix") == 3
+    searcher = BaselineSearcher(tmp_path / "ix")
+    try:
+        page = searcher.search("洗钱")
+        assert page["total"] == 2
+        assert page["facets"]["theme"] == {"money_laundering": 2, "corruption": 1}
+        assert page["facets"]["verb"] == {"urges": 1, "requests": 1}
+        assert page["facets"]["session"] == {"ga-71": 2}
+        assert sorted(r["id"] for r in page["results"]) == ["U/op1", "U/op2"]
+        assert all('<b class="match term0">洗钱</b>' in r["snippet"] for r in page["results"])
+        browse = searcher.search("", {"kind": ["pp"]})
+        assert browse["total"] == 1 and browse["facets"]["verb"] == {}
+    finally:
+        searcher.close()
+
+
+def test_report_table_pads_columns_and_marks_missing_numbers():
+    text = report.table(["a", "bb"], [["xyz", report.num(None)], ["1", report.num(2.345, 2)]])
+    assert text.splitlines() == [
+        "| a   | bb   |",
+        "|-----|------|",
+        "| xyz | –    |",
+        "| 1   | 2.35 |",
+    ]
+    assert report.mib(2048) == "2 MiB"
