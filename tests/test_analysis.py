@@ -82,6 +82,8 @@ SEGMENTS = [
     ("the Commission on Crime Prevention and Criminal Justice",
      ["commiss", "crime", "prevent", "crimin", "justic"]),
     ("follow-up", ["follow", "up"]),
+    ("UNODC’s work, the State's duty", ["unodc", "work", "state", "duti"]),
+    ("A/RES/71/209's", ["a/res/71/209"]),
     # width folding, traditional → simplified
     ("ＵＮＯＤＣ　２０３０", ["unodc", "2030"]),
     ("國際法", ["国际法"]),

@@ -22,7 +22,7 @@ from pathlib import Path
 from search.analysis.normalize import NAME_DOT, is_han, normalize
 
 # Bump whenever the terms produced for some text change: the index then says "rebuild".
-ANALYZER_VERSION = "concord-analysis-2"
+ANALYZER_VERSION = "concord-analysis-3"
 USERDICT_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "userdict.txt"
 # Frequency for glossary terms, which carry none: mid-range on jieba's scale (犯罪 is
 # 3002), enough to keep a term whole against its parts, never near everyday words.

@@ -1,7 +1,8 @@
 """The segmenter for everything that is not Chinese: words, numbers and document symbols.
 
-Input is one normalized "word run": letters/digits joined by `/`, `.` or `-`
-(`a/res/71/209`, `e/cn.15/2011/21`, `1.5`, `follow-up`). Output is pieces with a kind:
+Input is one normalized "word run": letters/digits joined by `/`, `.`, `-` or an
+apostrophe (`a/res/71/209`, `e/cn.15/2011/21`, `1.5`, `follow-up`, `unodc's`). Output
+is pieces with a kind:
 
 - `sym`: a UN symbol or resolution number, kept whole (`a/res/71/209`, `70/174`); at
   index time its numeric tail is stacked on it too, so `71/209` finds `A/RES/71/209`;
@@ -16,8 +17,9 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-_PART = re.compile(r"[^/.\-]+")
+_PART = re.compile(r"[^/.\-'\u2019\u02bc]+")
 _COMPONENT = re.compile(r"[^/]+")
+_APOSTROPHES = "'\u2019\u02bc"
 
 
 class Piece(NamedTuple):
@@ -54,11 +56,13 @@ def _numeric_tail(run: str) -> tuple[int, int] | None:
 def latin_pieces(run: str, index_mode: bool) -> list[Piece]:
     """Split one word run into pieces (offsets relative to the run)."""
     parts = list(_PART.finditer(run))
+    if len(parts) > 1 and run[parts[-1].start() - 1] in _APOSTROPHES and parts[-1].group() == "s":
+        parts.pop()  # possessive: UNODC's → unodc
+        run = run[: parts[-1].end()]
     if len(parts) == 1:
         return [Piece(0, len(run), _kind(run))]
     joiners = set(run) & {"/", ".", "-"}
-    has_digit = any(ch.isdecimal() for ch in run)
-    if "/" in joiners and has_digit:
+    if "/" in joiners and any(ch.isdecimal() for ch in run):
         pieces = [Piece(0, len(run), "sym")]
         tail = _numeric_tail(run)
         if index_mode and tail is not None:

@@ -19,8 +19,9 @@ from search.analysis.chinese import ChineseSegmenter, bigrams
 from search.analysis.latin import Piece, latin_pieces, stem
 from search.analysis.normalize import NAME_DOT, is_han, normalize
 
-_CONNECTORS = "/.-"
-_RUNS = re.compile(r"(?P<han>H+(?:\u00b7H+)*)|(?P<word>W+(?:[/.\-]W+)*)")
+_CONNECTORS = "/.-'"
+_APOSTROPHES = "\u2019\u02bc"  # typographic apostrophes read as '
+_RUNS = re.compile(r"(?P<han>H+(?:\u00b7H+)*)|(?P<word>W+(?:[/.\-']W+)*)")
 
 
 def _script_char(ch: str) -> str:
@@ -29,6 +30,8 @@ def _script_char(ch: str) -> str:
         return "H"
     if ch == NAME_DOT or ch in _CONNECTORS:
         return ch
+    if ch in _APOSTROPHES:
+        return "'"
     if unicodedata.decomposition(ch).startswith(("<super>", "<sub>")):
         return " "  # a footnote marker separates words; it never becomes a digit
     if ch.isalnum() or unicodedata.category(ch).startswith("M"):
