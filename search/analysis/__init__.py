@@ -14,7 +14,7 @@ from __future__ import annotations
 from whoosh.analysis import Analyzer
 
 from search.analysis.dictionary import ANALYZER_VERSION, dictionary_checksum
-from search.analysis.normalize import normalize
+from search.analysis.normalizers import normalize
 from search.analysis.tokenizer import (
     ConcordTokenizer,
     EnglishStemFilter,

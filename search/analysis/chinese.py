@@ -10,7 +10,7 @@ import re
 import threading
 
 from search.analysis.dictionary import PrefixStore, open_prefix_store
-from search.analysis.normalize import NAME_DOT
+from search.analysis.normalizers import NAME_DOT
 
 # A run of two or more Chinese numerals (七十一, 二〇三〇) is one token, whatever the
 # dictionary says: jieba alone reads 第七十一届 as 第七/十一届 but 七十一届 as 七十一/届.

@@ -19,7 +19,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from search.analysis.normalize import NAME_DOT, is_han, normalize
+from search.analysis.normalizers import NAME_DOT, is_han, normalize
 
 # Bump whenever the terms produced for some text change: the index then says "rebuild".
 ANALYZER_VERSION = "concord-analysis-3"

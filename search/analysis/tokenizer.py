@@ -17,7 +17,7 @@ from whoosh.analysis.filters import STOP_WORDS
 
 from search.analysis.chinese import ChineseSegmenter, bigrams
 from search.analysis.latin import Piece, latin_pieces, stem
-from search.analysis.normalize import NAME_DOT, is_han, normalize
+from search.analysis.normalizers import NAME_DOT, TABLE_LIMIT, is_han, normalize
 
 _CONNECTORS = "/.-'"
 _APOSTROPHES = "\u2019\u02bc"  # typographic apostrophes read as '
@@ -43,7 +43,9 @@ class _MaskTable(dict):
     """str.translate table computing each code point's script mask on first use."""
 
     def __missing__(self, cp: int) -> str:
-        self[cp] = mapped = _script_char(chr(cp))
+        mapped = _script_char(chr(cp))
+        if len(self) < TABLE_LIMIT:  # bounded: random input must not grow it forever
+            self[cp] = mapped
         return mapped
 
 

@@ -57,6 +57,9 @@ def _lower_char(ch: str) -> str:
     return lowered if len(lowered) == 1 else ch
 
 
+TABLE_LIMIT = 1 << 16  # code points remembered per translate table
+
+
 class _CharTable(dict):
     """A str.translate table that computes each code point's mapping on first use."""
 
@@ -66,7 +69,8 @@ class _CharTable(dict):
 
     def __missing__(self, cp: int) -> str:
         mapped = self._func(chr(cp))
-        self[cp] = mapped
+        if len(self) < TABLE_LIMIT:  # bounded: random input must not grow it forever
+            self[cp] = mapped
         return mapped
 
 
