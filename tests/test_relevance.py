@@ -77,22 +77,31 @@ def test_no_empty_judgment_and_concepts_shared_across_languages(judgments):
     assert min(by_concept.values()) >= 2
 
 
+_C = '[concepts.c]\nrelevant=["A/op1"]\n'  # one well-formed concept
+_Q = '[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\nnote=""\n'  # one well-formed query
+
+
 @pytest.mark.parametrize("toml, message", [
-    ('[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\nnote=""\n', "unknown concept 'c'"),
+    (_Q, "unknown concept 'c'"),
     ('[concepts.c]\nrelevant=[]\n', "concept 'c' has no relevant paragraphs"),
     ('[concepts.c]\nrelevant=["A/op1","A/op1"]\n', "concept 'c' lists a paragraph twice"),
-    ('[concepts.c]\nrelevant=["A/op1"]\n[[queries]]\nid="a"\nq="x"\nlang="fr"\nconcept="c"\nnote=""\n',
-     "lang 'fr' is not one of"),
-    ('[concepts.c]\nrelevant=["A/op1"]\n[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\n', "lacks note"),
-    ('[concepts.c]\nrelevant=["A/op1"]\n' + '[[queries]]\nid="a"\nq="x"\nlang="zh"\nconcept="c"\nnote=""\n' * 2,
-     "query id 'a' is used twice"),
-    ('[concepts.c]\nrelevant=["A/op1"]\n', "holds no queries"),
+    (_C + _Q.replace('"zh"', '"fr"'), "lang 'fr' is not one of"),
+    (_C + _Q.replace('note=""\n', ""), "lacks note"),
+    (_C + _Q + _Q, "query id 'a' is used twice"),
+    (_C + _Q.replace('q="x"', 'q="  "'), "query 'a' has an empty query text"),
+    (_C, "holds no queries"),
 ])
 def test_malformed_judgments_are_refused_by_name(tmp_path, toml, message):
     path = tmp_path / "judgments.toml"
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         rel.load_judgments(path)
+
+
+def test_a_well_formed_file_loads_with_its_concept_ids(tmp_path):
+    path = tmp_path / "judgments.toml"
+    path.write_text(_C + _Q, encoding="utf-8")
+    assert rel.load_judgments(path) == [rel.Judged("a", "x", "zh", "c", "", frozenset({"A/op1"}))]
 
 
 # -- the metrics -----------------------------------------------------------------------

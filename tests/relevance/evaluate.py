@@ -144,22 +144,26 @@ def evaluate(engine, judgments: list[Judged] | None = None) -> dict:
 
 def report(result: dict) -> str:
     """The evaluation as a plain-text table: queries worst first, then groups and overall."""
-    lines = [f"{'query':34} {'lang':7} {'P@10':>5} {'R@100':>5} {'RR':>5} {'AP':>5} {'rel':>4} {'ret':>4}  q"]
+    lines = ["{:34} {:7} {:>5} {:>5} {:>5} {:>5} {:>4} {:>4}  q".format(
+        "query", "lang", "P@10", "R@100", "RR", "AP", "rel", "ret")]
     for r in sorted(result["queries"], key=lambda r: (r["ap"], r["id"])):
-        lines.append(f"{r['id']:34} {r['lang']:7} {r['p10']:5.2f} {r['recall']:5.2f} {r['rr']:5.2f} "
-                     f"{r['ap']:5.2f} {r['relevant']:4} {r['returned']:4}  {r['q']}")
+        lines.append("{id:34} {lang:7} {p10:5.2f} {recall:5.2f} {rr:5.2f} {ap:5.2f} "
+                     "{relevant:4} {returned:4}  {q}".format(**r))
     lines.append("")
-    lines.append(f"{'group':10} {'n':>3} {'P@10':>6} {'R@100':>6} {'MRR':>6} {'MAP':>6}")
+    lines.append("{:10} {:>3} {:>6} {:>6} {:>6} {:>6}".format(
+        "group", "n", "P@10", "R@100", "MRR", "MAP"))
     for name, g in [*result["groups"].items(), ("overall", result["overall"])]:
-        lines.append(f"{name:10} {g['n']:3} {g['p10']:6.3f} {g['recall']:6.3f} {g['mrr']:6.3f} {g['map']:6.3f}")
+        lines.append("{:10} {n:3} {p10:6.3f} {recall:6.3f} {mrr:6.3f} {map:6.3f}".format(name, **g))
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: evaluate an index (built from corpus/ when --index is not given)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, help="an index directory (default: build corpus/ into a temp dir)")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
+    parser.add_argument("--index", type=Path,
+                        help="an index directory (default: build corpus/ into a temporary one)")
+    parser.add_argument("--json", action="store_true",
+                        help="print the result as JSON instead of a table")
     args = parser.parse_args(argv)
     from search.engine import Engine
     from search.errors import IndexMismatch, IndexMissing
