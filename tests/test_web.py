@@ -366,8 +366,9 @@ def test_chart_is_inline_svg_with_escaped_labels(client):
     assert "Chart data" in html
 
 
-def test_page_weight_under_60kb(client):
-    html = client.get("/?q=洗钱").data
+@pytest.mark.parametrize("url", ["/", "/?q=洗钱", "/?q=money laundering&ui=en"])
+def test_page_weight_under_60kb(client, url):
+    html = client.get(url).data
     css, js = static(client, "concord.css"), static(client, "concord.js")
     assert len(html) + len(css) + len(js) < 60_000
 

@@ -40,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["INDEX_DIR"] = os.environ["CONCORD_INDEX_DIR"]
     app.config.update(config or {})
     app.json.ensure_ascii = False  # Chinese stays readable in the JSON twins
+    app.jinja_env.trim_blocks = True  # template whitespace is page weight
+    app.jinja_env.lstrip_blocks = True
     app.extensions[ENGINE_KEY] = {"engine": None, "lock": threading.Lock()}
 
     from web.views import bp
