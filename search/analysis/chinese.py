@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 
-from search.analysis.dictionary import PrefixStore, open_prefix_store
+from search.analysis.dictionary import PrefixStore, forget_word_list, open_prefix_store
 from search.analysis.normalizers import NAME_DOT
 
 # A run of two or more Chinese numerals (七十一, 二〇三〇) is one token, whatever the
@@ -39,9 +39,10 @@ def _shared_tokenizer():
 
 
 def reset_shared_tokenizer() -> None:
-    """Forget the loaded dictionary (tests that change the word list call this)."""
+    """Forget the word list and the loaded dictionary; the next use reads them again."""
     global _shared
     with _shared_lock:
+        forget_word_list()
         _shared = None
 
 

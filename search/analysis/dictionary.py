@@ -17,6 +17,7 @@ import re
 import struct
 import tempfile
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from search.analysis.normalizers import NAME_DOT, is_han, normalize
@@ -63,13 +64,35 @@ def _usable(word: str) -> bool:
 
 
 def word_list() -> dict[str, int]:
-    """The final user word list: userdict.txt plus lexicon terms, normalized, with frequencies."""
+    """The final user word list: userdict.txt plus glossary terms, normalized, with freqs."""
+    return dict(_current()[0])
+
+
+def dictionary_checksum() -> str:
+    """sha256 over the analyzer version, jieba's version and the final user word list."""
+    return _current()[1]
+
+
+@lru_cache(maxsize=1)
+def _current() -> tuple[dict[str, int], str]:
+    """The word list and its checksum, computed once per process (see forget_word_list)."""
+    # Once per process on purpose: the stamp must describe the dictionary this process
+    # segments with, and that is loaded once; a changed file takes effect on restart.
     words = read_userdict()
     for term in _lexicon_terms():
         word = normalize(term.strip())
         if _usable(word):
             words.setdefault(word, 0)  # 0 = "choose a frequency when building"
-    return words
+    digest = hashlib.sha256()
+    digest.update(f"{ANALYZER_VERSION}\njieba {_jieba_version()}\n".encode())
+    for word, freq in sorted(words.items()):
+        digest.update(f"{word}\t{freq}\n".encode())
+    return words, digest.hexdigest()
+
+
+def forget_word_list() -> None:
+    """Re-read the word list on next use (after editing userdict.txt or the glossary)."""
+    _current.cache_clear()
 
 
 def _jieba_version() -> str:
@@ -80,15 +103,6 @@ def _jieba_version() -> str:
     source = Path(spec.origin).read_text(encoding="utf-8")
     found = re.search(r"^__version__\s*=\s*['\"]([^'\"]+)", source, re.M)
     return found.group(1) if found else "unknown"
-
-
-def dictionary_checksum() -> str:
-    """sha256 over the analyzer version, jieba's version and the final user word list."""
-    digest = hashlib.sha256()
-    digest.update(f"{ANALYZER_VERSION}\njieba {_jieba_version()}\n".encode())
-    for word, freq in sorted(word_list().items()):
-        digest.update(f"{word}\t{freq}\n".encode())
-    return digest.hexdigest()
 
 
 def cache_dir() -> Path:
