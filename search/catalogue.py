@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from search.analysis import normalize
 from search.facets import Labels, facet_keys
 from search.schema import FACETS
 
@@ -20,11 +21,20 @@ class Catalogue:
     """Stored paragraphs (by docnum), facet keys, units and id maps of one index."""
 
     docs: list[dict]
-    keys: list[dict[str, tuple]]
+    columns: dict[str, list[tuple]]  # facet → keys of each docnum
     by_id: dict[str, int]
     units: dict[str, dict]
     date_rank: list[int]
+    doc_order: list[int]
     vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
+    normalized: list[str]  # each text as the analyzer normalises it (substring matching)
+
+    @property
+    def average_length(self) -> float:
+        """Mean length of the normalised texts."""
+        if not hasattr(self, "_average"):
+            self._average = sum(map(len, self.normalized)) / max(len(self.normalized), 1)
+        return self._average
 
     @classmethod
     def load(cls, reader, index_dir: Path, units_file: str) -> "Catalogue":
@@ -33,7 +43,7 @@ class Catalogue:
         docs: list[dict] = [{} for _ in range(size)]
         for docnum, stored in reader.iter_docs():
             docs[docnum] = stored
-        keys = [{f: tuple(facet_keys(d, f)) for f in FACETS + ("unit",)} for d in docs]
+        columns = {f: [tuple(facet_keys(d, f)) for d in docs] for f in FACETS + ("unit",)}
         by_id = {d["id"]: n for n, d in enumerate(docs) if d}
         path = Path(index_dir) / units_file
         records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
@@ -41,7 +51,9 @@ class Catalogue:
         date_rank = [_date_number(d.get("date", "")) for d in docs]
         vocabulary = tuple(term for term in reader.field_terms("text")
                            if isinstance(term, str) and term.isascii() and term.isalpha())
-        return cls(docs, keys, by_id, units, date_rank, vocabulary)
+        normalized = [normalize(d.get("text", "")) for d in docs]
+        doc_order = [d.get("doc_order", n) for n, d in enumerate(docs)]
+        return cls(docs, columns, by_id, units, date_rank, doc_order, vocabulary, normalized)
 
     def result(self, docnum: int, labels: Labels) -> dict:
         """The fields of one paragraph as a search result shows them (no snippet)."""
@@ -62,7 +74,7 @@ class Catalogue:
             "lang": stored.get("lang"),
             "verb": labels("verb", verb) if verb else None,
             "verb_lead": stored.get("verb_lead") or None,
-            "themes": [labels("theme", key) for key in self.keys[docnum]["theme"]],
+            "themes": [labels("theme", key) for key in self.columns["theme"][docnum]],
             "body": labels("body", stored.get("body", "")),
             "session": labels("session", stored.get("session", "")),
             "year": stored.get("year") or None,

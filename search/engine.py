@@ -24,6 +24,7 @@ from search.facets import Labels
 from search.params import check, check_filters
 from search.query import ParsedQuery, limit_prefixes, parse
 from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
+from search.substring import resolve_bigrams
 from search.suggest import suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
@@ -99,7 +100,7 @@ class Engine:
         searcher = self._searcher()
         parsed = parse(params.q)
         query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
-        hits = self._hits(searcher, catalogue, parsed, query, params)
+        hits = self._hits(searcher, catalogue, parsed, self._resolve(query, searcher), params)
         first = (params.page - 1) * params.size
         shown = hits[first:first + params.size]
         spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query))
@@ -119,22 +120,35 @@ class Engine:
             "messages": parsed.messages,
             "suggestion": suggestion,
             "results": results,
-            "facets": facet_counts.count(catalogue.keys, hits, self.labels, params.filters),
+            "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
         }
+
+    def _resolve(self, query: Q.Query | None, searcher) -> Q.Query | None:
+        """The query with bigram phrases matched in memory (single-segment index only)."""
+        if query is None or not searcher.reader().is_atomic():
+            return query
+        catalogue = self._catalogue
+        return resolve_bigrams(query, catalogue.normalized, catalogue.average_length)
 
     def _hits(self, searcher, catalogue: Catalogue, parsed: ParsedQuery,
               query: Q.Query | None, params) -> list[int]:
         """Docnums of every match, in the requested order."""
         filter_query = _filter_query(params.filters, parsed.filter)
-        found = searcher.search(query or Q.Every(), filter=filter_query, limit=None)
-        scored = [(docnum, score or 0.0) for docnum, score in found.items()]
-        dates, docs = catalogue.date_rank, catalogue.docs
-        order = lambda n: docs[n]["doc_order"]  # noqa: E731 - a sort key, named for reading
-        if params.sort == "date":
-            return [n for n, _ in sorted(scored, key=lambda h: (-dates[h[0]], order(h[0])))]
-        if params.sort == "order" or parsed.browse:
-            return sorted((n for n, _ in scored), key=order)
-        boosted = [(n, s * OP_BOOST if docs[n]["kind"] == "op" else s) for n, s in scored]
+        allowed = None if filter_query is None else set(searcher.docs_for_query(filter_query))
+        order = catalogue.doc_order.__getitem__
+        dates = catalogue.date_rank
+        if parsed.browse or params.sort != "relevance":
+            # No ranking wanted: match without scoring.
+            found = (searcher.docs_for_query(query) if query is not None
+                     else range(len(catalogue.docs)))
+            docnums = [n for n in found if allowed is None or n in allowed]
+            if params.sort == "date":
+                return sorted(docnums, key=lambda n: (-dates[n], order(n)))
+            return sorted(docnums, key=order)
+        results = searcher.search(query, filter=allowed, limit=None)
+        kinds = catalogue.columns["kind"]
+        boosted = [(n, (s or 0.0) * (OP_BOOST if kinds[n] == ("op",) else 1.0))
+                   for n, s in results.items()]
         # Ties (e.g. the same paragraph in a resolution and in its draft): newest first.
         boosted.sort(key=lambda h: (-round(h[1], 6), -dates[h[0]], order(h[0])))
         return [n for n, _ in boosted]
@@ -203,7 +217,7 @@ class Engine:
         if facet not in FACETS:
             raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
         catalogue = self._open()
-        counts = facet_counts.count(catalogue.keys, range(len(catalogue.docs)), self.labels)
+        counts = facet_counts.count(catalogue.columns, range(len(catalogue.docs)), self.labels)
         return counts[facet]
 
 

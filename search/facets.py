@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from threading import Lock
 
 from search.schema import FACETS
@@ -42,19 +43,17 @@ def facet_keys(stored: dict, facet: str) -> list[str]:
     return [value] if value else []
 
 
-def count(keys: list[dict[str, tuple]], docnums, labels: Labels,
+def count(columns: dict[str, list[tuple]], docnums, labels: Labels,
           selected: dict[str, list[str]] | None = None) -> dict[str, list[dict]]:
     """Counts per facet value over ``docnums``, most frequent first; selected kept at 0.
 
-    ``keys[docnum][facet]`` holds the paragraph's keys, precomputed once per index.
+    ``columns[facet][docnum]`` holds the paragraph's keys, precomputed once per index;
+    counting chains those tuples so the loop runs in C, not per paragraph in Python.
     """
-    counters = {facet: Counter() for facet in FACETS}
-    for docnum in docnums:
-        paragraph_keys = keys[docnum]
-        for facet, counter in counters.items():
-            counter.update(paragraph_keys[facet])
+    docnums = list(docnums)
     out: dict[str, list[dict]] = {}
-    for facet, counter in counters.items():
+    for facet in FACETS:
+        counter = Counter(chain.from_iterable(map(columns[facet].__getitem__, docnums)))
         for key in (selected or {}).get(facet, []):
             counter.setdefault(key, 0)
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))

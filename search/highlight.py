@@ -78,8 +78,11 @@ def _phrase_spans(chars: list[dict[int, tuple[int, int]]]) -> list[tuple[int, in
 
 def _term_chars(searcher, fieldname: str, term: str, targets: list[int]):
     """(docnum, {position: (start, end)}) for each target document holding ``term``."""
+    reader = searcher.reader()
+    if (fieldname, term) not in reader:
+        return
     try:
-        matcher = searcher.postings(fieldname, term)
+        matcher = reader.postings(fieldname, term)  # no scorer: only offsets are read
     except TermNotFound:
         return
     for docnum in targets:

@@ -12,12 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import pytest
+from whoosh import index as whoosh_index
 
 from index.write import write_index
 from index.model import Document, Paragraph, Unit
 from search.analysis import normalize
+from search.catalogue import Catalogue
 from search.engine import Engine, QueryError
 from search.lexicon import match_chinese
+from search.query import parse
+from search.substring import joined_bigrams, resolve_bigrams
 from search.syntax import CLOSE_QUOTES, OPEN_QUOTES
 
 
@@ -332,3 +336,23 @@ def test_threads_share_one_engine(real_index):
         assert parallel == [all_ids(engine, q) for q in queries]
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("q", ['"秘书长"', "联合国毒品和犯罪问题办公室", "贩运人口", "加强国际合作",
+                               "洗钱 -腐败", "網路犯罪"])
+def test_substring_resolution_matches_what_bigram_phrases_match(real_index, q):
+    ix = whoosh_index.open_dir(str(real_index))
+    with ix.searcher() as searcher:
+        catalogue = Catalogue.load(searcher.reader(), real_index, "units.json")
+        query = parse(q).query
+        resolved = resolve_bigrams(query, catalogue.normalized, catalogue.average_length)
+        assert str(resolved) != str(query)
+        assert set(searcher.docs_for_query(resolved)) == set(searcher.docs_for_query(query))
+    ix.close()
+
+
+@pytest.mark.parametrize("words, joined", [
+    (["洗钱", "钱活", "活动"], "洗钱活动"), (["洗钱"], "洗钱"), (["洗钱", "活动"], None),
+    (["ab", "bc"], "abc"), (["money"], None), ([], None)])
+def test_joined_bigrams(words, joined):
+    assert joined_bigrams(words) == joined
