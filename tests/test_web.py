@@ -359,11 +359,19 @@ def test_json_export_holds_every_page_up_to_the_cap(app, client):
     assert len(capped.get("/export.json?kind=op").get_json()["results"]) == 7
 
 
-def test_chart_is_inline_svg_with_escaped_labels(client):
+def test_chart_is_inline_svg_with_escaped_labels(app, client):
     html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert 'role="img"' in svg and "<desc" in svg and "<rect" in svg
+    assert re.search(r">GA 71 \(2016\)<", svg), "sessions carry their year"
     assert "Chart data" in html
+    hostile = [{"key": "x", "zh": "x", "en": '<script>alert(1)</script>"><img onerror=alert(1)>', "count": 3}]
+    with app.test_request_context("/"):
+        from flask import render_template
+
+        drawn = render_template("_charts.html", charts=[bar_chart(hostile, "en", "<b>title</b>")], t=str)
+    assert "<script>" not in drawn and "<img" not in drawn and "<b>" not in drawn
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img onerror=alert(1)&gt;: 3" in drawn
 
 
 @pytest.mark.parametrize("url", ["/", "/?q=洗钱", "/?q=money laundering&ui=en"])

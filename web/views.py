@@ -18,6 +18,12 @@ def _state():
     return parse_state(request.args, current_app.config["MAX_SIZE"])
 
 
+def session_years(engine) -> dict[str, int]:
+    """The year of each session, from the units' metadata (for the chart's labels)."""
+    return {unit["session"]["key"]: unit["year"] for unit in engine.units()
+            if unit.get("year") and unit.get("session")}
+
+
 @bp.route("/")
 def search_page():
     """The search box, results, facets and charts."""
@@ -28,7 +34,7 @@ def search_page():
         "search.html",
         data=data,
         state=state,
-        charts=charts(data["facets"], g.ui, titles),
+        charts=charts(data["facets"], g.ui, titles, session_years(get_engine())),
         json_url=state.url("/api/search"),
         q_value=state.q,
         autofocus=True,
