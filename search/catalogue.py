@@ -29,6 +29,11 @@ class Catalogue:
     vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
     normalized: list[str]  # each text as the analyzer normalises it (substring matching)
 
+    def aligned(self, docnum: int) -> str | None:
+        """The normalised text when it aligns with the stored one (same length), else None."""
+        text = self.normalized[docnum]
+        return text if len(text) == len(self.docs[docnum].get("text", "")) else None
+
     @property
     def average_length(self) -> float:
         """Mean length of the normalised texts."""

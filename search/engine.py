@@ -8,6 +8,7 @@ searcher.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 import json
 import threading
 import time
@@ -98,12 +99,13 @@ class Engine:
         params = check(q, filters, page, size, sort)
         catalogue = self._open()
         searcher = self._searcher()
-        parsed = parse(params.q)
+        parsed = parse_cached(params.q)
         query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
         hits = self._hits(searcher, catalogue, parsed, self._resolve(query, searcher), params)
         first = (params.page - 1) * params.size
         shown = hits[first:first + params.size]
-        spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query))
+        spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query),
+                                      catalogue.aligned)
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in shown]
         suggestion = None
         if not hits and not parsed.browse and parsed.words:
@@ -219,6 +221,12 @@ class Engine:
         catalogue = self._open()
         counts = facet_counts.count(catalogue.columns, range(len(catalogue.docs)), self.labels)
         return counts[facet]
+
+
+@lru_cache(maxsize=512)
+def parse_cached(q: str) -> ParsedQuery:
+    """``parse`` with the project's lexicon, remembered (it is pure; queries repeat)."""
+    return parse(q)
 
 
 def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):

@@ -9,9 +9,12 @@ inserting tags into already-escaped text.
 from __future__ import annotations
 
 from html import escape
+from typing import Callable
 
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
+
+from search.substring import joined_bigrams
 
 SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
 CONTEXT_CHARS = 40  # characters kept before the first match of the window
@@ -42,29 +45,52 @@ def positive_matches(query: Q.Query | None) -> set[Match]:
     return {match for match in found if match[0] in HIGHLIGHTED}
 
 
-def match_spans(searcher, docnums: list[int],
-                matches: set[Match]) -> dict[int, list[tuple[int, int]]]:
+def match_spans(searcher, docnums: list[int], matches: set[Match],
+                aligned: Callable[[int], str | None] = lambda n: None,
+                ) -> dict[int, list[tuple[int, int]]]:
     """Spans of the matched terms and phrases in each of ``docnums``; longest wins.
 
-    The offsets come from the postings (both text fields store positions and
+    Word offsets come from the postings (both text fields store positions and
     characters): the same analyzer over the same stored text produced them, so nothing
     is re-analysed per result. A phrase is marked only where its words are adjacent.
+    Bigram matches are plain substrings of the normalised text: ``aligned(docnum)``
+    gives that text when it aligns character for character with the stored one, and
+    the substring is then found directly instead of through a dozen bigram postings.
     """
     targets = sorted(set(docnums))
     if not targets:
         return {}
-    needed = {(f, w) for f, words in matches for w in words}
-    postings = {(f, w): dict(_term_chars(searcher, f, w, targets)) for f, w in needed}
-    words_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
-    bigram_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in docnums}
-    for fieldname, words in matches:
-        into = bigram_spans if fieldname == "text_bigram" else words_spans
+    words_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in targets}
+    bigram_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in targets}
+    from_postings: dict[Match, list[int]] = {}
+    for match in matches:
+        fieldname, words = match
+        joined = joined_bigrams(list(words)) if fieldname == "text_bigram" else None
         for docnum in targets:
+            text = aligned(docnum) if joined else None
+            if text is None:
+                from_postings.setdefault(match, []).append(docnum)
+            else:
+                bigram_spans[docnum].extend(_occurrences(text, joined))
+    needed = {(f, w) for (f, words) in from_postings for w in words}
+    postings = {(f, w): dict(_term_chars(searcher, f, w, targets)) for f, w in needed}
+    for (fieldname, words), docs in from_postings.items():
+        into = bigram_spans if fieldname == "text_bigram" else words_spans
+        for docnum in docs:
             chars = [postings[(fieldname, w)].get(docnum) for w in words]
             if all(chars):
                 into[docnum].extend(_phrase_spans(chars))
     # Bigram matches overlap one another (贩运, 运人, 人口): join each run into one span.
-    return {n: _longest_first(words_spans[n] + _union(bigram_spans[n])) for n in docnums}
+    return {n: _longest_first(words_spans[n] + _union(bigram_spans[n])) for n in targets}
+
+
+def _occurrences(text: str, sub: str) -> list[tuple[int, int]]:
+    """Every (start, end) of ``sub`` in ``text``, overlapping ones included."""
+    spans, at = [], text.find(sub)
+    while at >= 0:
+        spans.append((at, at + len(sub)))
+        at = text.find(sub, at + 1)
+    return spans
 
 
 def _phrase_spans(chars: list[dict[int, tuple[int, int]]]) -> list[tuple[int, int]]:
