@@ -26,7 +26,9 @@ MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and sai
 # Function words dropped between concepts in a run of Chinese (never from a lone word).
 CONNECTIVES = frozenset({"和", "及", "与", "的", "并", "或", "以及", "等", "和或"})
 KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_CJK_CHARS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_GAP = re.compile(f"(?<=[{_CJK_CHARS}])\\s+(?=[{_CJK_CHARS}])")
 
 
 class Lexicon(Protocol):
@@ -313,7 +315,8 @@ class _Builder:
         """
         queries = [_sequence("text", terms)]
         if has_cjk(form):
-            bigrams = self.analyzers.bigram(form)
+            # Chinese is written without spaces: 秘书长 报告 should find 秘书长报告.
+            bigrams = self.analyzers.bigram(_CJK_GAP.sub("", form))
             if bigrams:
                 queries.append(_sequence("text_bigram", bigrams))
         return queries
@@ -327,7 +330,8 @@ class _Builder:
             terms = tuple(self.analyzers.text(form)) if form else ()
             if terms and terms not in seen:
                 seen[terms] = form
-        queries = [q for terms, form in seen.items() for q in self._form_queries(form, list(terms))]
+        queries = list(dict.fromkeys(
+            q for terms, form in seen.items() for q in self._form_queries(form, list(terms))))
         expanded = [form for terms, form in seen.items() if terms != typed_terms]
         shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f != typed
                                  and tuple(self.analyzers.text(f)) != typed_terms]
