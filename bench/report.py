@@ -45,6 +45,7 @@ def headline(results: dict) -> str:
     warm, cold = results["warm"], results["cold"]
     builds, ratios, targets = results["builds"]["median_s"], results["ratios"], results["targets"]
     pooled = {s: warm[s]["pooled_ms"] or {} for s in ("concord", "baseline")}
+    cpu = {s: warm[s]["pooled_cpu_ms"] or {} for s in ("concord", "baseline")}
     c_cold, b_cold = cold["concord"]["median"], cold["baseline"]["median"]
     rows = [
         ["query p50, warm (ms)", num(pooled["concord"].get("p50"), 2),
@@ -52,6 +53,8 @@ def headline(results: dict) -> str:
          f"< 10 ms: {_met(targets['query_p50_ms'])}"],
         ["query p95, warm (ms)", num(pooled["concord"].get("p95"), 2),
          num(pooled["baseline"].get("p95"), 2), num(ratios["query_p95"], 3), ""],
+        ["query p50, CPU time (ms)", num(cpu["concord"].get("p50"), 2),
+         num(cpu["baseline"].get("p50"), 2), num(ratios["query_cpu_p50"], 3), ""],
         ["index build, median (s)", num(builds["concord"], 2), num(builds["baseline"], 2),
          num(ratios["build"], 3), ""],
         ["  of which parsing (s)", "", num(builds["baseline_parse"], 2), "", "same parser"],
@@ -64,6 +67,8 @@ def headline(results: dict) -> str:
          num(b_cold["dictionary_s"], 3), "", ""],
         ["  open index + first query (s)", num(c_cold["first_query_s"], 3),
          num(b_cold["first_query_s"], 3), "", ""],
+        ["  CPU time to first answer (s)", num(c_cold["cpu_s"], 3), num(b_cold["cpu_s"], 3),
+         "", ""],
         ["peak RSS, warm run", mib(warm["concord"]["maxrss_kb"]),
          mib(warm["baseline"]["maxrss_kb"]), num(ratios["warm_rss"], 2), ""],
         ["peak RSS, cold start", mib(cold["concord"]["maxrss_kb"]),
@@ -120,4 +125,7 @@ def render(results: dict) -> str:
     if "profile" in results:
         parts += ["", "Concord profile of one round of the mix (cumulative; own time in the JSON):",
                   results["profile"]["cumulative"].strip()]
+    if "cold_profile" in results:
+        parts += ["", "Concord profile of one cold start (cumulative; own time in the JSON):",
+                  results["cold_profile"]["cumulative"].strip()]
     return "\n".join(parts)

@@ -51,7 +51,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--budget", type=float, default=60.0,
                         help="seconds of timed rounds per system before stopping early")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                        help="cProfile Concord's query mix (auto: when p50 misses the target)")
+                        help="cProfile Concord's query mix and cold start "
+                             "(auto: each when it misses its target)")
     return parser.parse_args(argv)
 
 
@@ -122,10 +123,12 @@ def measure_warm(work: Path, warmup: int, repeat: int, budget: float) -> dict:
     for system in SYSTEMS:
         answer = probe("warm", system, work / system, warmup, repeat, budget)
         pooled = [t for row in answer["queries"] for t in row["times_ms"]]
+        pooled_cpu = [t for row in answer["queries"] for t in row["cpu_ms"]]
         for row in answer["queries"]:
             row["summary"] = summary(row["times_ms"]) if row["times_ms"] else None
         warm[system] = {"queries": answer["queries"], "maxrss_kb": answer["maxrss_kb"],
-                        "pooled_ms": summary(pooled) if pooled else None}
+                        "pooled_ms": summary(pooled) if pooled else None,
+                        "pooled_cpu_ms": summary(pooled_cpu) if pooled_cpu else None}
     return warm
 
 
@@ -140,7 +143,7 @@ def measure_cold(work: Path, runs: int, first_query: dict) -> dict:
             answer["wall_s"] = answer["answered"] - launched
             answer["python_start_s"] = answer["started"] - launched
             runs_by_system[system].append(answer)
-    phases = ("wall_s", "python_start_s", "import_s", "dictionary_s", "first_query_s")
+    phases = ("wall_s", "python_start_s", "import_s", "dictionary_s", "first_query_s", "cpu_s")
     return {system: {"runs": found,
                      "median": {p: median([r[p] for r in found]) for p in phases},
                      "maxrss_kb": max(r["maxrss_kb"] for r in found)}
@@ -151,9 +154,11 @@ def ratios(results: dict) -> dict:
     """Concord / baseline for each headline number."""
     warm, cold, builds = results["warm"], results["cold"], results["builds"]["median_s"]
     pooled = {s: warm[s]["pooled_ms"] or {} for s in SYSTEMS}
+    cpu = {s: warm[s]["pooled_cpu_ms"] or {} for s in SYSTEMS}
     return {
         "query_p50": ratio(pooled["concord"].get("p50"), pooled["baseline"].get("p50")),
         "query_p95": ratio(pooled["concord"].get("p95"), pooled["baseline"].get("p95")),
+        "query_cpu_p50": ratio(cpu["concord"].get("p50"), cpu["baseline"].get("p50")),
         "build": ratio(builds["concord"], builds["baseline"]),
         "cold_start": ratio(cold["concord"]["median"]["wall_s"],
                             cold["baseline"]["median"]["wall_s"]),
@@ -195,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     if wants_profile:
         report.step("profiling Concord's query mix (1 round)")
         results["profile"] = probe("profile", "concord", work / "concord", 1, 25)
+    if args.profile == "always" or (
+            args.profile == "auto" and not results["targets"]["cold_start_s"]["met"]):
+        report.step("profiling a Concord cold start")
+        results["cold_profile"] = probe("coldprofile", "concord", work / "concord",
+                                        json.dumps(first, ensure_ascii=False), 25)
     results["machine"]["loadavg_end"] = list(os.getloadavg())
     results["elapsed_s"] = (datetime.now(timezone.utc) - began).total_seconds()
     print(report.render(results))

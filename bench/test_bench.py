@@ -137,3 +137,50 @@ def test_report_table_pads_columns_and_marks_missing_numbers():
         "| 1   | 2.35 |",
     ]
     assert report.mib(2048) == "2 MiB"
+
+
+def _synthetic_results() -> dict:
+    """The shape bench/run.py assembles, with round numbers (Concord misses cold start)."""
+    from bench.run import ratios, targets
+
+    def warm(p50, total):
+        row = {"name": "q1", "times_ms": [p50], "cpu_ms": [p50 / 2], "total": total,
+               "error": None, "summary": summary([p50])}
+        return {"queries": [row], "maxrss_kb": 102400, "pooled_ms": summary([p50]),
+                "pooled_cpu_ms": summary([p50 / 2])}
+
+    def cold(wall):
+        median = {"wall_s": wall, "python_start_s": 0.1, "import_s": 0.2, "dictionary_s": 0.3,
+                  "first_query_s": 0.4, "cpu_s": 0.9}
+        return {"runs": [], "median": median, "maxrss_kb": 51200}
+
+    results = {
+        "date": "2026-11-29T16:00:00+00:00", "mix_size": 1, "elapsed_s": 12.0,
+        "machine": {"nproc": 2, "python": "3.11.7", "commit": "abc", "loadavg_start": [1.0],
+                    "loadavg_end": [2.0]},
+        "settings": {"warmup": 3, "repeat": 15, "builds": 3, "cold": 5},
+        "builds": {"median_s": {"concord": 4.0, "baseline": 2.0, "baseline_parse": 0.5}},
+        "warm": {"concord": warm(5.0, 7), "baseline": warm(20.0, 0)},
+        "cold": {"concord": cold(1.5), "baseline": cold(3.0)},
+    }
+    results["ratios"], results["targets"] = ratios(results), targets(results)
+    return results
+
+
+def test_ratios_and_targets_compare_concord_with_the_baseline():
+    results = _synthetic_results()
+    assert results["ratios"]["query_p50"] == 0.25
+    assert results["ratios"]["build"] == 2.0
+    assert results["ratios"]["cold_start"] == 0.5
+    assert results["targets"]["query_p50_ms"]["met"] is True
+    assert results["targets"]["cold_start_s"] == {"target": 1.0, "value": 1.5, "met": False}
+
+
+def test_the_report_shows_both_systems_ratios_and_missed_targets():
+    lines = report.render(_synthetic_results()).splitlines()
+    assert "| query p50, warm (ms)           | 5.00    | 20.00    | 0.250            |" \
+           " < 10 ms: met  |" in lines
+    assert any(line.startswith("| cold start to first answer (s) | 1.500") and "MISSED" in line
+               for line in lines)
+    assert any(line.startswith("| q1 ") and line.rstrip().endswith("| 7 / 0      |")
+               for line in lines)
