@@ -138,6 +138,13 @@ def test_stop_words_are_marked_not_lost_when_asked():
     kept = [(t.text, t.stopped, t.pos) for t in
             text_analyzer()("the rule of law", positions=True, removestops=False)]
     assert kept == [("the", True, 0), ("rule", False, 1), ("of", True, 2), ("law", False, 3)]
+    removed = [(t.text, t.pos) for t in text_analyzer()("the rule of law", positions=True)]
+    assert removed == [("rule", 0), ("law", 1)]  # renumbered: positions stay consecutive
+
+
+def test_keeporiginal_keeps_the_slice_before_normalizing():
+    kept = [(t.text, t.original) for t in text_analyzer()("國際法 UNODC", keeporiginal=True)]
+    assert kept == [("国际法", "國際法"), ("unodc", "UNODC")]
 
 
 # ---------------------------------------------------------------- index vs query mode
@@ -181,6 +188,7 @@ def assert_invariants(analyzer, text, mode, start_pos=0, start_char=0):
         assert t.text.strip() == t.text and t.text
         step = t.pos - previous
         assert step == (0 if t.stacked else 1), (t.text, t.pos, previous)
+        assert mode == "index" or not t.stacked  # queries never carry overlapping pieces
         previous = t.pos
 
 
