@@ -7,6 +7,8 @@ import io
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from web.app import create_app, get_engine, safe_snippet
@@ -436,3 +438,36 @@ def test_config_precedence(monkeypatch, tmp_path):
     monkeypatch.setenv("CONCORD_INDEX_DIR", str(tmp_path / "env"))
     assert create_app().config["INDEX_DIR"] == str(tmp_path / "env")
     assert create_app({"INDEX_DIR": "given"}).config["INDEX_DIR"] == "given"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    q=st.text(max_size=60),
+    extra=st.lists(st.tuples(st.sampled_from(["theme", "verb", "session", "kind", "unit", "sort",
+                                              "page", "size", "ui"]), st.text(max_size=12)),
+                   max_size=3),
+)
+def test_any_input_gives_a_page_or_a_400_never_a_500(app, q, extra):
+    client = app.test_client()
+    for path in ("/", "/api/search"):
+        response = client.get(path, query_string=[("q", q), *extra])
+        assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+
+
+@pytest.mark.parametrize("pid", ["..%2F..%2Fetc%2Fpasswd", "%00", "A-RES-71-209/op12/extra", "x" * 3000,
+                                 "%3Cscript%3E"])
+def test_odd_ids_are_404s(client, pid):
+    for path in ("/p/", "/u/"):
+        response = client.get(path + pid)
+        assert response.status_code == 404
+        assert response.mimetype == "text/html"
+        assert "<script>" not in response.get_data(as_text=True)
+    for path in ("/api/p/", "/api/u/"):
+        response = client.get(path + pid)
+        assert response.status_code == 404
+        assert response.get_json()["error"]
+
+
+def test_a_unit_id_is_not_a_paragraph_id(client):
+    assert client.get("/p/A-RES-71-209").status_code == 404
+    assert client.get("/u/A-RES-71-209").status_code == 200
