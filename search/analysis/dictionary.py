@@ -79,8 +79,9 @@ def _current() -> tuple[dict[str, int], str]:
     # Once per process on purpose: the stamp must describe the dictionary this process
     # segments with, and that is loaded once; a changed file takes effect on restart.
     words = read_userdict()
-    for term in _lexicon_terms():
-        word = normalize(term.strip())
+    terms = [term.strip() for term in _lexicon_terms() if "\n" not in term]
+    # One normalize() call for all terms: it keeps lengths, so the lines map back one to one.
+    for word in normalize("\n".join(terms)).split("\n"):
         if _usable(word):
             words.setdefault(word, 0)  # 0 = "choose a frequency when building"
     digest = hashlib.sha256()
