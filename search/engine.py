@@ -23,9 +23,9 @@ from search.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
-from search.query import ParsedQuery, limit_prefixes, parse
+from search.query import ParsedQuery, parse
 from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
-from search.substring import resolve_bigrams
+from search.rewrite import limit_prefixes, resolve_bigrams
 from search.suggest import suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]

@@ -14,7 +14,7 @@ from typing import Callable
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
-from search.substring import joined_bigrams
+from search.rewrite import joined_bigrams
 
 SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
 CONTEXT_CHARS = 40  # characters kept before the first match of the window

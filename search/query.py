@@ -1,51 +1,31 @@
 """Build the query: parse what the user typed into a Whoosh query, expanded across languages.
 
 :func:`parse` is pure (no index): words must all match, ``OR`` joins neighbours,
-``-x`` excludes, ``field:value`` filters, ``"..."`` is exact, ``prefix*`` expands at run
-time (:func:`limit_prefixes`, capped). Every run of plain words is matched against the
-glossary, longest first; each matched concept becomes an OR group of its Chinese and
-English forms and variants, so 洗錢, 洗钱 and "money laundering" read the same.
+``-x`` excludes, ``field:value`` filters, ``"..."`` is exact, ``prefix*`` expands at
+run time (``search.rewrite.limit_prefixes``, capped). Every run of plain words is
+matched against the glossary, longest first; each matched concept becomes an OR group of
+its Chinese and English forms and variants, so 洗錢, 洗钱 and "money laundering" read
+the same.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable, Protocol
+from typing import Any
 
 from whoosh import query as Q
 
 from search.reading import describe_reading
+from search.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
+                            has_cjk)
 from search.syntax import Token, tokenize
 
 PHRASE_BOOST = 2.0  # the whole query as an exact phrase ranks above scattered words
 PREFIX_MIN = 2  # characters before "*" (a one-letter prefix would match half the index)
-PREFIX_CAP = 64  # most terms one prefix may expand to
 MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and said so)
 # Function words dropped between concepts in a run of Chinese (never from a lone word).
 CONNECTIVES = frozenset({"和", "及", "与", "的", "并", "或", "以及", "等", "和或"})
 KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
-_CJK_CHARS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_CJK = re.compile(f"[{_CJK_CHARS}]")
-_CJK_GAP = re.compile(f"(?<=[{_CJK_CHARS}])\\s+(?=[{_CJK_CHARS}])")
-
-
-class Lexicon(Protocol):
-    """What the query needs from the glossary (``search.lexicon`` satisfies it)."""
-
-    def match_english(self, text: str) -> list[tuple[int, int, Any]]: ...
-
-    def match_chinese(self, text: str) -> list[tuple[int, int, Any]]: ...
-
-
-@dataclass
-class Analyzers:
-    """Term producers for the two text fields (defaults: ``search.analysis``)."""
-
-    text: Callable[[str], list[str]]
-    bigram: Callable[[str], list[str]]
-    normalize: Callable[[str], str]
 
 
 @dataclass
@@ -89,64 +69,6 @@ def parse(text: str, lexicon: Lexicon | None = None,
     """Parse user text into a :class:`ParsedQuery`; never raises on any string."""
     builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers())
     return builder.build(text)
-
-
-@lru_cache(maxsize=1)
-def default_analyzers() -> Analyzers:
-    """The project's analysis, shared with the indexer (built once per process)."""
-    from search import analysis
-
-    bigram = analysis.bigram_analyzer()
-    return Analyzers(
-        text=analysis.segment,
-        bigram=lambda s: [t.text for t in bigram(s, mode="query")],
-        normalize=analysis.normalize,
-    )
-
-
-def default_lexicon() -> Lexicon:
-    """The project's glossary (``search.lexicon``), or no expansion while it is absent."""
-    try:
-        from search import lexicon
-    except ImportError:
-        return _NoLexicon()
-    if hasattr(lexicon, "match_english") and hasattr(lexicon, "match_chinese"):
-        return lexicon
-    return _NoLexicon()
-
-
-class _NoLexicon:
-    def match_english(self, text: str) -> list:
-        return []
-
-    def match_chinese(self, text: str) -> list:
-        return []
-
-
-def has_cjk(text: str) -> bool:
-    """True when ``text`` holds a Chinese character."""
-    return bool(_CJK.search(text))
-
-
-def limit_prefixes(query: Q.Query, reader, cap: int = PREFIX_CAP) -> Q.Query:
-    """Replace each prefix query by its ``cap`` most frequent expansions in ``reader``."""
-
-    def expand(node: Q.Query) -> Q.Query:
-        if not isinstance(node, Q.Prefix):
-            return node
-        fieldobj = reader.schema[node.fieldname]
-        found = []
-        for raw in reader.expand_prefix(node.fieldname, node.text):
-            term = fieldobj.from_bytes(raw) if isinstance(raw, bytes) else raw
-            found.append((-reader.doc_frequency(node.fieldname, term), term))
-            if len(found) >= cap * 16:  # bound the work on pathological prefixes
-                break
-        terms = [term for _, term in sorted(found)[:cap]]
-        if not terms:
-            return Q.NullQuery
-        return _any([Q.Term(node.fieldname, term) for term in terms])
-
-    return query.accept(expand)
 
 
 def _any(queries: list[Q.Query]) -> Q.Query:
@@ -316,7 +238,7 @@ class _Builder:
         queries = [_sequence("text", terms)]
         if has_cjk(form):
             # Chinese is written without spaces: 秘书长 报告 should find 秘书长报告.
-            bigrams = self.analyzers.bigram(_CJK_GAP.sub("", form))
+            bigrams = self.analyzers.bigram(CJK_GAP.sub("", form))
             if bigrams:
                 queries.append(_sequence("text_bigram", bigrams))
         return queries

@@ -13,6 +13,7 @@ from html import unescape
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import query as Q
 
 from index.write import write_index
 from index.model import Document, Paragraph, Unit
@@ -21,7 +22,7 @@ from search.catalogue import Catalogue
 from search.engine import Engine, QueryError
 from search.lexicon import match_chinese
 from search.query import parse
-from search.substring import joined_bigrams, resolve_bigrams
+from search.rewrite import joined_bigrams, limit_prefixes, resolve_bigrams
 from search.syntax import CLOSE_QUOTES, OPEN_QUOTES
 
 
@@ -356,3 +357,24 @@ def test_substring_resolution_matches_what_bigram_phrases_match(real_index, q):
     (["ab", "bc"], "abc"), (["money"], None), ([], None)])
 def test_joined_bigrams(words, joined):
     assert joined_bigrams(words) == joined
+
+
+def test_prefix_finds_words_that_start_with_it(engine):
+    results = engine.search("犯罪*", size=50)["results"]
+    assert results and all("犯罪" in normalize(r["text"]) for r in results)
+
+
+def test_prefix_expansion_is_capped_at_the_most_frequent_terms(real_index):
+    ix = whoosh_index.open_dir(str(real_index))
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        expanded = limit_prefixes(Q.Prefix("text", "犯"), reader, cap=3)
+        every = [t for t in reader.field_terms("text") if str(t).startswith("犯")]
+        frequency = {t: reader.doc_frequency("text", t) for t in every}
+        assert len(every) > 3
+        assert isinstance(expanded, Q.Or) and len(expanded.subqueries) == 3
+        kept = [q.text for q in expanded.subqueries]
+        assert min(frequency[t] for t in kept) >= max(
+            f for t, f in frequency.items() if t not in kept)
+        assert limit_prefixes(Q.Prefix("text", "zzzz"), reader) is Q.NullQuery
+    ix.close()

@@ -1,4 +1,8 @@
-"""Exact Chinese substring matching, resolved in memory instead of by bigram phrases.
+"""Run-time rewrites of a parsed query against the open index.
+
+Prefixes expand to their most frequent terms, capped (:func:`limit_prefixes`).
+
+Exact Chinese substring matching is resolved in memory instead of by bigram phrases.
 
 A phrase of overlapping bigrams (洗钱活动 → 洗钱 钱活 活动) matches exactly the
 paragraphs whose normalised text contains the string. Whoosh evaluates such phrases
@@ -18,6 +22,7 @@ from whoosh import query as Q
 from search.schema import BIGRAM_BOOST
 
 K1, B = 1.2, 0.75  # the BM25 constants whoosh uses by default
+PREFIX_CAP = 64  # most terms one prefix may expand to
 
 
 class SubstringQuery(Q.Query):
@@ -88,3 +93,25 @@ def _scores(text: str, texts: list[str], average: float, boost: float) -> dict[i
     weight = BIGRAM_BOOST * boost * idf
     return {n: weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(texts[n]) / average))
             for n, tf in counts.items()}
+
+
+def limit_prefixes(query: Q.Query, reader, cap: int = PREFIX_CAP) -> Q.Query:
+    """Replace each prefix query by its ``cap`` most frequent expansions in ``reader``."""
+
+    def expand(node: Q.Query) -> Q.Query:
+        if not isinstance(node, Q.Prefix):
+            return node
+        fieldobj = reader.schema[node.fieldname]
+        found = []
+        for raw in reader.expand_prefix(node.fieldname, node.text):
+            term = fieldobj.from_bytes(raw) if isinstance(raw, bytes) else raw
+            found.append((-reader.doc_frequency(node.fieldname, term), term))
+            if len(found) >= cap * 16:  # bound the work on pathological prefixes
+                break
+        terms = [term for _, term in sorted(found)[:cap]]
+        if not terms:
+            return Q.NullQuery
+        expanded = [Q.Term(node.fieldname, term) for term in terms]
+        return expanded[0] if len(expanded) == 1 else Q.Or(expanded)
+
+    return query.accept(expand)
