@@ -117,9 +117,10 @@ class Engine:
             "size": params.size,
             "sort": params.sort,
             "took_ms": round((time.perf_counter() - started) * 1000, 1),
-            "expanded": parsed.expanded,
-            "reading": parsed.reading,
-            "messages": parsed.messages,
+            # Copies: the parsed query is cached and shared, callers may edit the answer.
+            "expanded": list(parsed.expanded),
+            "reading": dict(parsed.reading),
+            "messages": list(parsed.messages),
             "suggestion": suggestion,
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
