@@ -211,6 +211,13 @@ def test_pagination_links(client):
     assert len(data["results"]) == 10
 
 
+def test_a_page_past_the_last_says_so(client):
+    pages = client.get("/api/search?q=洗钱").get_json()["pagination"]["pages"]
+    html = client.get(f"/?q=洗钱&page={pages + 1}&ui=en").get_data(as_text=True)
+    assert f"No results on this page: there are {pages} pages." in html
+    assert 'href="/?q=%E6%B4%97%E9%92%B1">Back to page 1</a>' in html
+
+
 @pytest.mark.parametrize(
     ("query", "param"),
     [("size=1000", "size"), ("page=0", "page"), ("q=" + "a" * 501, "q"), ("sort=foo", "sort"),

@@ -26,6 +26,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "browsing": ("浏览全部段落", "Browsing all paragraphs"),
     "results_count": ("共 {total} 段，用时 {took} 毫秒", "{total} paragraphs in {took} ms"),
     "no_results": ("没有找到匹配的段落。", "No paragraph matches."),
+    "past_last_page": ("这一页没有结果：共 {pages} 页。", "No results on this page: there are {pages} pages."),
+    "first_page": ("回到第 1 页", "Back to page 1"),
     "did_you_mean": ("您是不是要找", "Did you mean"),
     "sort_label": ("排序", "Sort"),
     "sort_relevance": ("相关度", "Relevance"),
