@@ -126,6 +126,7 @@ def paragraph_data(engine, pid: str) -> dict:
         "citation": citation(unit, para["kind"], str(para["number"]), para.get("sub")),
         "prev": _link(para.get("prev")),
         "next": _link(para.get("next")),
+        "other_lang": _link(para.get("other_lang")),  # the same paragraph in the other language
         "unit_url": f"{unit_url(unit['id'])}#{para['anchor']}",
         "verb_url": search_url("verb", para["verb"]["key"]) if para.get("verb") else None,
         "theme_urls": {t["key"]: search_url("theme", t["key"]) for t in para.get("themes", [])},

@@ -77,6 +77,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cites": ("引用的决议", "Resolutions cited"),
     "prev_paragraph": ("上一段", "Previous paragraph"),
     "next_paragraph": ("下一段", "Next paragraph"),
+    "other_lang": ("另一语文版本", "In the other language"),
     "view_in_unit": ("在整份决议中查看", "View in the whole resolution"),
     "citation": ("引用", "Citation"),
     "copy_citation": ("复制引用", "Copy citation"),
