@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 
@@ -378,3 +380,17 @@ def test_prefix_expansion_is_capped_at_the_most_frequent_terms(real_index):
             f for t, f in frequency.items() if t not in kept)
         assert limit_prefixes(Q.Prefix("text", "zzzz"), reader) is Q.NullQuery
     ix.close()
+
+
+QUERY_TEXT = st.text(alphabet=st.sampled_from(list('洗钱錢腐败网络犯罪的 "-*:()ORAND/71209abc<>&')),
+                     max_size=40) | st.text(max_size=40)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=QUERY_TEXT)
+def test_random_queries_never_crash_and_marks_stay_inside_the_text(engine, q):
+    found = engine.search(q)
+    assert len(found["results"]) == min(found["total"], 10)
+    for result in found["results"]:
+        plain = unescape(MARK.sub(r"\1", result["snippet"])).strip("…")
+        assert plain in result["text"]
