@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -221,6 +222,13 @@ def test_concurrent_first_use_loads_the_dictionary_once_and_segments_alike():
     chinese.reset_shared_tokenizer()
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(segment, texts)) == expected
+
+
+def test_importing_jieba_leaves_pkg_resources_importable():
+    jieba = dictionary.import_jieba()
+    with jieba.Tokenizer().get_dict_file() as dict_file:  # jieba still finds its files
+        assert dict_file.read(3)
+    assert sys.modules.get("pkg_resources", "not imported") is not None
 
 
 def test_lone_surrogates_and_controls_do_not_break_tokenizing():

@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 import threading
 
-from search.analysis.dictionary import PrefixStore, forget_word_list, open_prefix_store
+from search.analysis.dictionary import (
+    PrefixStore,
+    forget_word_list,
+    import_jieba,
+    open_prefix_store,
+)
 from search.analysis.normalizers import NAME_DOT
 
 # A run of two or more Chinese numerals (七十一, 二〇三〇) is one token, whatever the
@@ -26,8 +31,7 @@ def _shared_tokenizer():
     if _shared is None:
         with _shared_lock:
             if _shared is None:
-                import jieba
-
+                jieba = import_jieba()
                 store = open_prefix_store()
                 tokenizer = jieba.Tokenizer()
                 # Hand jieba our prefix dict instead of letting it load its own: same
