@@ -35,7 +35,6 @@ class Item:
     query: Q.Query
     shown: str
     expanded: list[str] = field(default_factory=list)
-    literal_terms: list[str] | None = None  # set for plain words (phrase boost, suggestions)
 
 
 @dataclass
@@ -93,12 +92,16 @@ class _Builder:
         self.lexicon = lexicon
         self.analyzers = analyzers
         self.messages: list[str] = []
+        self.truncated = False  # too many words: some were dropped
 
     def build(self, text: str) -> ParsedQuery:
         tokens = tokenize(text)
         entries, excluded, filters = self._entries(tokens)
         clauses = self._clauses(entries)
-        query = self._combine(clauses, excluded, searched=bool(text.strip()) and not filters)
+        # Only a query of plain words (no syntax) gets the whole-phrase boost.
+        plain = " ".join(t.text for t in tokens) if all(
+            t.kind == "word" and not t.negated for t in tokens) else None
+        query = self._combine(clauses, excluded, bool(text.strip()) and not filters, plain)
         items = [item for clause in clauses for item in clause] + excluded
         expanded = list(dict.fromkeys(term for item in items for term in item.expanded))
         words = [tok.text for tok in tokens if tok.kind == "word" and not tok.negated]
@@ -153,10 +156,12 @@ class _Builder:
             pending_or = False
         if len(clauses) > MAX_CLAUSES:
             self.messages.append(f"only the first {MAX_CLAUSES} words were searched")
+            self.truncated = True
             clauses = clauses[:MAX_CLAUSES]
         return clauses
 
-    def _combine(self, clauses, excluded, searched: bool) -> Q.Query | None:
+    def _combine(self, clauses, excluded, searched: bool,
+                 plain: str | None = None) -> Q.Query | None:
         """AND the clauses, subtract the exclusions, boost the whole phrase."""
         if not clauses:
             if excluded:
@@ -168,15 +173,19 @@ class _Builder:
         query = _all([_any([item.query for item in clause]) for clause in clauses])
         if excluded:
             query = Q.AndNot(query, _any([item.query for item in excluded]))
-        boost = self._phrase_boost(clauses)
+        boost = self._phrase_boost(clauses, plain)
         return Q.AndMaybe(query, boost) if boost is not None else query
 
-    def _phrase_boost(self, clauses: list[list[Item]]) -> Q.Query | None:
-        """The words of an all-plain query as one phrase, when there are several."""
-        if len(clauses) < 2 or any(len(c) > 1 or c[0].literal_terms is None for c in clauses):
+    def _phrase_boost(self, clauses: list[list[Item]], plain: str | None) -> Q.Query | None:
+        """The whole of a query of several plain words, as one phrase (ranks first)."""
+        if plain is None or self.truncated or len(clauses) < 2 or any(
+                len(clause) > 1 for clause in clauses):
             return None
-        terms = [term for clause in clauses for term in clause[0].literal_terms]
-        return Q.Phrase("text", terms, boost=PHRASE_BOOST)
+        terms = self.analyzers.text(plain)
+        queries = self._form_queries(plain, terms) if terms else []
+        for query in queries:
+            query.boost = PHRASE_BOOST
+        return _any(queries) if queries else None
 
     def _run_items(self, run: str) -> list[Item]:
         """Items of a run of plain words: glossary concepts, then the words between."""
@@ -227,7 +236,7 @@ class _Builder:
         terms = self.analyzers.text(word)
         if not terms:
             return None
-        return Item(_any(self._form_queries(word, terms)), shown or word, literal_terms=terms)
+        return Item(_any(self._form_queries(word, terms)), shown or word)
 
     def _form_queries(self, form: str, terms: list[str]) -> list[Q.Query]:
         """The word-field phrase of ``form`` and, for Chinese, its bigram phrase.
@@ -262,10 +271,7 @@ class _Builder:
     def _single_item(self, token: Token) -> Item | None:
         """The item of a phrase, prefix, filter or negated word token."""
         if token.kind == "phrase":
-            item = self._literal(token.text, shown=f"“{token.text.strip()}”")
-            if item is not None:
-                item.literal_terms = None  # an exact phrase is not part of the phrase boost
-            return item
+            return self._literal(token.text, shown=f"“{token.text.strip()}”")
         if token.kind == "prefix":
             return self._prefix(token.text)
         if token.kind == "filter":

@@ -210,6 +210,7 @@ def small_engine(tmp_path):
         ("op1", "op", '<script>alert("x")</script> 敦促各国打击洗钱 & 腐败'),
         ("op2", "op", "敦促各国打击洗钱活动"),
         ("op3", "op", "贩运人口问题和人口贩运"),
+        ("op4", "op", "洗钱，打击"),
     )], tmp_path / "ix")
     engine = Engine(tmp_path / "ix")
     yield engine
@@ -227,6 +228,12 @@ def test_snippet_escapes_markup_around_marks(small_engine):
 def test_overlapping_matches_mark_the_longer_text_once(small_engine):
     result = small_engine.search('"人口贩运"')["results"][0]
     assert result["snippet"] == "贩运人口问题和<mark>人口贩运</mark>"
+
+
+def test_the_whole_query_as_a_phrase_ranks_first(small_engine):
+    ids = [r["id"] for r in small_engine.search("打击 洗钱")["results"]]
+    assert sorted(ids) == ["A-RES-1-1/op1", "A-RES-1-1/op2", "A-RES-1-1/op4", "A-RES-1-1/pp1"]
+    assert ids[-1] == "A-RES-1-1/op4"  # the short text has the words, but apart
 
 
 def test_operative_paragraph_ranks_above_the_same_preambular_text(small_engine):
