@@ -7,7 +7,7 @@ time makes facet counts, sorting and paragraph look-ups plain list operations.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -28,6 +28,7 @@ class Catalogue:
     doc_order: list[int]
     vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
     normalized: list[str]  # each text as the analyzer normalises it (substring matching)
+    substring_scores: dict = field(default_factory=dict)  # see search.rewrite
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""

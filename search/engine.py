@@ -131,7 +131,8 @@ class Engine:
         if query is None or not searcher.reader().is_atomic():
             return query
         catalogue = self._catalogue
-        return resolve_bigrams(query, catalogue.normalized, catalogue.average_length)
+        return resolve_bigrams(query, catalogue.normalized, catalogue.average_length,
+                               catalogue.substring_scores)
 
     def _hits(self, searcher, catalogue: Catalogue, parsed: ParsedQuery,
               query: Q.Query | None, params) -> list[int]:

@@ -23,6 +23,7 @@ from search.schema import BIGRAM_BOOST
 
 K1, B = 1.2, 0.75  # the BM25 constants whoosh uses by default
 PREFIX_CAP = 64  # most terms one prefix may expand to
+CACHE_SIZE = 4096  # substrings remembered before the cache starts afresh
 
 
 class SubstringQuery(Q.Query):
@@ -67,11 +68,16 @@ def joined_bigrams(words: list[str]) -> str | None:
     return words[0] + "".join(w[1] for w in words[1:])
 
 
-def resolve_bigrams(query: Q.Query, texts: list[str], average: float) -> Q.Query:
+def resolve_bigrams(query: Q.Query, texts: list[str], average: float,
+                    cache: dict | None = None) -> Q.Query:
     """Replace bigram phrases by substring queries over ``texts`` (normalised, by docnum).
 
-    ``average`` is the mean text length (the BM25 length normalisation).
+    ``average`` is the mean text length (the BM25 length normalisation); ``cache``, if
+    given, remembers the scores of each substring across queries over the same texts.
     """
+    cache = {} if cache is None else cache
+    if len(cache) > CACHE_SIZE:
+        cache.clear()
 
     def swap(node: Q.Query) -> Q.Query:
         if not (isinstance(node, Q.Phrase) and node.fieldname == "text_bigram"):
@@ -79,7 +85,10 @@ def resolve_bigrams(query: Q.Query, texts: list[str], average: float) -> Q.Query
         text = joined_bigrams(list(node.words))
         if text is None:
             return node
-        return SubstringQuery(text, _scores(text, texts, average, node.boost))
+        key = (text, node.boost)
+        if key not in cache:
+            cache[key] = _scores(text, texts, average, node.boost)
+        return SubstringQuery(text, cache[key])
 
     return query.accept(swap)
 
