@@ -91,7 +91,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import waitress
 
     from search.engine import Engine, IndexMismatch, IndexMissing
-    from web.app import create_app
+    from web.app import close_engine, create_app, get_engine
 
     engine = Engine(args.index)
     try:
@@ -104,8 +104,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         engine.close()
     app = create_app({"INDEX_DIR": str(args.index)})
+    with app.app_context():  # load the segmenter and open the index before the first request
+        get_engine().warm_up()
     print(f"Serving Concord on http://{args.host}:{args.port}/", file=sys.stderr)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    finally:
+        close_engine(app)
     return 0
 
 
