@@ -218,5 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def cli() -> int:
+    """main() with failures as one clear message instead of a traceback."""
+    try:
+        return main()
+    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as error:
+        # Typically IndexMismatch from a probe: the analysis code or lexicon changed
+        # while the run was going (another engineer's edit); a rerun builds afresh.
+        print(f"bench failed: {error}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli())
