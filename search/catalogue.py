@@ -29,6 +29,7 @@ class Catalogue:
     vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
     normalized: list[str]  # each text as the analyzer normalises it (substring matching)
     substring_scores: dict = field(default_factory=dict)  # see search.rewrite
+    unit_list: list[dict] | None = None  # Engine.units(), built on first use
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""

@@ -8,10 +8,10 @@ searcher.
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
 import json
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -24,8 +24,8 @@ from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
 from search.query import ParsedQuery, parse
-from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
 from search.rewrite import limit_prefixes, resolve_bigrams
+from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
 from search.suggest import suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
@@ -101,7 +101,8 @@ class Engine:
         searcher = self._searcher()
         parsed = parse_cached(params.q)
         query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
-        hits = self._hits(searcher, catalogue, parsed, self._resolve(query, searcher), params)
+        resolved = _resolve(query, searcher, catalogue)
+        hits = self._hits(searcher, catalogue, parsed, resolved, params)
         first = (params.page - 1) * params.size
         shown = hits[first:first + params.size]
         spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query),
@@ -125,14 +126,6 @@ class Engine:
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
         }
-
-    def _resolve(self, query: Q.Query | None, searcher) -> Q.Query | None:
-        """The query with bigram phrases matched in memory (single-segment index only)."""
-        if query is None or not searcher.reader().is_atomic():
-            return query
-        catalogue = self._catalogue
-        return resolve_bigrams(query, catalogue.normalized, catalogue.average_length,
-                               catalogue.substring_scores)
 
     def _hits(self, searcher, catalogue: Catalogue, parsed: ParsedQuery,
               query: Q.Query | None, params) -> list[int]:
@@ -202,7 +195,9 @@ class Engine:
     def units(self) -> list[dict]:
         """Every unit's metadata, in corpus order."""
         catalogue = self._open()
-        return [catalogue.unit_meta(uid, self.labels) for uid in catalogue.units]
+        if catalogue.unit_list is None:  # labelled once: the web asks on every page
+            catalogue.unit_list = [catalogue.unit_meta(uid, self.labels) for uid in catalogue.units]
+        return [dict(meta) for meta in catalogue.unit_list]
 
     def nearest_ids(self, pid: str, n: int = 5) -> list[str]:
         """Indexed paragraph ids closest to ``pid`` (for a helpful "not found")."""
@@ -223,6 +218,14 @@ class Engine:
         catalogue = self._open()
         counts = facet_counts.count(catalogue.columns, range(len(catalogue.docs)), self.labels)
         return counts[facet]
+
+
+def _resolve(query: Q.Query | None, searcher, catalogue: Catalogue) -> Q.Query | None:
+    """The query with bigram phrases matched in memory (single-segment index only)."""
+    if query is None or not searcher.reader().is_atomic():
+        return query
+    return resolve_bigrams(query, catalogue.normalized, catalogue.average_length,
+                           catalogue.substring_scores)
 
 
 @lru_cache(maxsize=512)
