@@ -39,6 +39,10 @@ def test_the_two_commands_exist_in_the_makefile_and_ci():
 
 
 def test_environment_settings_are_documented():
-    app_source = (ROOT / "web" / "app.py").read_text(encoding="utf-8")
-    for setting in set(re.findall(r"CONCORD_[A-Z_]+", app_source)):
-        assert setting in README, setting
+    settings = set()
+    for package in ("web", "search", "index"):
+        for path in (ROOT / package).rglob("*.py"):
+            settings |= set(re.findall(r"CONCORD_[A-Z_]+", path.read_text(encoding="utf-8")))
+    assert {"CONCORD_INDEX_DIR", "CONCORD_CACHE_DIR"} <= settings
+    for setting in settings:
+        assert f"`{setting}`" in README, setting
