@@ -30,6 +30,7 @@ class Catalogue:
     normalized: list[str]  # each text as the analyzer normalises it (substring matching)
     substring_scores: dict = field(default_factory=dict)  # see search.rewrite
     unit_list: list[dict] | None = None  # Engine.units(), built on first use
+    all_counts: dict[str, list[dict]] | None = None  # Engine.facet_values(), likewise
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""

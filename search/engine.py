@@ -216,8 +216,10 @@ class Engine:
         if facet not in FACETS:
             raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
         catalogue = self._open()
-        counts = facet_counts.count(catalogue.columns, range(len(catalogue.docs)), self.labels)
-        return counts[facet]
+        if catalogue.all_counts is None:  # the whole index never changes while open
+            catalogue.all_counts = facet_counts.count(
+                catalogue.columns, range(len(catalogue.docs)), self.labels)
+        return [dict(value) for value in catalogue.all_counts[facet]]
 
 
 def _resolve(query: Q.Query | None, searcher, catalogue: Catalogue) -> Q.Query | None:
