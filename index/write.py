@@ -102,6 +102,7 @@ def paragraph_fields(doc: Document, unit: Unit, para: Paragraph, doc_order: int)
         "order": para.order,
         "footnotes": [asdict(note) for note in para.footnotes],
         "cites": ",".join(para.cites),
+        "cite_units": dict(para.cite_units),
         "text": para.text,
         "text_bigram": para.text,
     }

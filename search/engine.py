@@ -171,6 +171,7 @@ class Engine:
         result.update(
             footnotes=list(stored.get("footnotes") or []),
             cites=facet_counts.facet_keys(stored, "cites"),
+            cite_units=dict(stored.get("cite_units") or {}),
             unit=catalogue.unit_meta(stored["unit"], self.labels),
             prev=prev_id, next=next_id, order=stored.get("order"),
             other_lang=catalogue.other_lang(pid),

@@ -17,7 +17,7 @@ FILTER_FIELDS: tuple[str, ...] = FACETS + ("unit",)
 BIGRAM_BOOST = 0.4
 
 # Bumped whenever fields change: an index written with another layout must be rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Written beside the segments: unit records (the unit view) and the build stamp.
 UNITS_FILE = "units.json"
 STAMP_FILE = "stamp.json"
@@ -51,6 +51,7 @@ def build_schema() -> fields.Schema:
         order=fields.STORED(),
         footnotes=fields.STORED(),
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        cite_units=fields.STORED(),
         text=fields.TEXT(analyzer=text_analyzer(), stored=True, phrase=True, chars=True),
         text_bigram=fields.TEXT(
             analyzer=bigram_analyzer(), stored=False, phrase=True, chars=True,

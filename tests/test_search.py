@@ -263,6 +263,8 @@ def test_paragraph_keeps_footnotes_and_citations(engine, paragraphs):
     assert engine.paragraph(noted.id)["footnotes"] == [
         {"number": f.number, "text": f.text} for f in noted.footnotes]
     assert engine.paragraph(cited.id)["cites"] == cited.cites
+    linked = next(p for p in paragraphs if p.cite_units)
+    assert engine.paragraph(linked.id)["cite_units"] == linked.cite_units
 
 
 def test_unknown_paragraph_and_nearest_ids(engine):
