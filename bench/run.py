@@ -35,20 +35,34 @@ TARGET_COLD_S = 1.0
 CHILD_TIMEOUT_S = 240  # a probe that takes longer than this is stuck, not slow
 
 
+def bounded(low: int, high: int):
+    """An argparse type: a whole number in [low, high], with a one-line error otherwise."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line options (all bounded so a run cannot grow without limit)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT / "corpus"), help="corpus directory")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench"), help="where JSON goes")
-    parser.add_argument("--repeat", type=int, default=15, choices=range(1, 101),
+    parser.add_argument("--repeat", type=bounded(1, 100), default=15,
                         metavar="N", help="timed rounds over the query mix (1-100)")
-    parser.add_argument("--warmup", type=int, default=3, choices=range(0, 11),
+    parser.add_argument("--warmup", type=bounded(0, 10), default=3,
                         metavar="N", help="untimed rounds first (0-10)")
-    parser.add_argument("--builds", type=int, default=3, choices=range(1, 11),
+    parser.add_argument("--builds", type=bounded(1, 10), default=3,
                         metavar="N", help="index builds per system (1-10)")
-    parser.add_argument("--cold", type=int, default=5, choices=range(1, 21),
+    parser.add_argument("--cold", type=bounded(1, 20), default=5,
                         metavar="N", help="cold-start processes per system (1-20)")
-    parser.add_argument("--budget", type=float, default=60.0,
+    parser.add_argument("--budget", type=float, default=60.0, metavar="SECONDS",
                         help="seconds of timed rounds per system before stopping early")
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                         help="cProfile Concord's query mix and cold start "
@@ -177,15 +191,10 @@ def targets(results: dict) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run every measurement, print the report, write the JSON; 1 if a query failed."""
-    args = parse_args(argv)
+def measure_all(args: argparse.Namespace, work: Path) -> dict:
+    """Builds, warm latency and cold start; ratios and targets; profiles when asked."""
     mix = load_mix()
-    out, work = Path(args.out), Path(args.out) / "work"
-    work.mkdir(parents=True, exist_ok=True)
-    began = datetime.now(timezone.utc)
-    results = {"date": began.isoformat(timespec="seconds"), "machine": machine(),
-               "settings": {k: v for k, v in vars(args).items()}, "mix_size": len(mix)}
+    results = {"machine": machine(), "settings": dict(vars(args)), "mix_size": len(mix)}
     report.step(f"building each index {args.builds}x")
     results["builds"] = measure_builds(Path(args.corpus), work, args.builds)
     report.step(f"warm latency: {args.warmup} + {args.repeat} rounds of {len(mix)} queries")
@@ -195,26 +204,44 @@ def main(argv: list[str] | None = None) -> int:
     results["cold"] = measure_cold(work, args.cold, first)
     results["cold"]["query"] = first
     results["ratios"], results["targets"] = ratios(results), targets(results)
-    wants_profile = args.profile == "always" or (
-        args.profile == "auto" and not results["targets"]["query_p50_ms"]["met"])
-    if wants_profile:
+    if _wants_profile(args.profile, results["targets"]["query_p50_ms"]):
         report.step("profiling Concord's query mix (1 round)")
         results["profile"] = probe("profile", "concord", work / "concord", 1, 25)
-    if args.profile == "always" or (
-            args.profile == "auto" and not results["targets"]["cold_start_s"]["met"]):
+    if _wants_profile(args.profile, results["targets"]["cold_start_s"]):
         report.step("profiling a Concord cold start")
         results["cold_profile"] = probe("coldprofile", "concord", work / "concord",
                                         json.dumps(first, ensure_ascii=False), 25)
     results["machine"]["loadavg_end"] = list(os.getloadavg())
-    results["elapsed_s"] = (datetime.now(timezone.utc) - began).total_seconds()
-    print(report.render(results))
+    return results
+
+
+def _wants_profile(setting: str, target: dict) -> bool:
+    """Profile always, never, or (auto) when the target was missed."""
+    return setting == "always" or (setting == "auto" and not target["met"])
+
+
+def save(results: dict, out: Path, began: datetime) -> Path:
+    """Write the results as bench-<UTC time>.json and latest.json; return the first."""
     path = out / f"bench-{began.strftime('%Y%m%dT%H%M%SZ')}.json"
     text = json.dumps(results, ensure_ascii=False, indent=1)
     path.write_text(text, encoding="utf-8")
     (out / "latest.json").write_text(text, encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement, print the report, write the JSON; 1 if a query failed."""
+    args = parse_args(argv)
+    out = Path(args.out)
+    (out / "work").mkdir(parents=True, exist_ok=True)
+    began = datetime.now(timezone.utc)
+    results = {"date": began.isoformat(timespec="seconds")}
+    results.update(measure_all(args, out / "work"))
+    results["elapsed_s"] = (datetime.now(timezone.utc) - began).total_seconds()
+    print(report.render(results))
+    path = save(results, out, began)
     print(f"\nwrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
-    failed = [row["name"] for s in SYSTEMS for row in results["warm"][s]["queries"]
-              if row["error"]]
+    failed = report.errors(results)
     return 1 if failed else 0
 
 

@@ -184,3 +184,16 @@ def test_the_report_shows_both_systems_ratios_and_missed_targets():
                for line in lines)
     assert any(line.startswith("| q1 ") and line.rstrip().endswith("| 7 / 0      |")
                for line in lines)
+
+
+def test_run_options_are_bounded_with_clear_errors(capsys):
+    from bench.run import parse_args
+
+    args = parse_args(["--repeat", "2", "--cold", "1"])
+    assert (args.repeat, args.cold, args.warmup, args.builds) == (2, 1, 3, 3)
+    with pytest.raises(SystemExit):
+        parse_args(["--repeat", "500"])
+    assert "argument --repeat: 500 is not between 1 and 100" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        parse_args(["--cold", "x"])
+    assert "argument --cold: 'x' is not a whole number" in capsys.readouterr().err
