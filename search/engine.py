@@ -24,6 +24,7 @@ from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
 from search.query import ParsedQuery, parse
+from search.relax import relax
 from search.rewrite import limit_prefixes, resolve_bigrams
 from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
 from search.suggest import suggest
@@ -100,9 +101,14 @@ class Engine:
         catalogue = self._open()
         searcher = self._searcher()
         parsed = parse_cached(params.q)
-        query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
-        resolved = _resolve(query, searcher, catalogue)
-        hits = self._hits(searcher, catalogue, parsed, resolved, params)
+        query, hits = self._run(searcher, catalogue, parsed, params)
+        if not hits and not parsed.browse:
+            known = lambda term: searcher.doc_frequency("text", term) > 0  # noqa: E731
+            relaxed = relax(parsed, known)
+            if relaxed is not None:
+                relaxed_query, relaxed_hits = self._run(searcher, catalogue, relaxed, params)
+                if relaxed_hits:
+                    parsed, query, hits = relaxed, relaxed_query, relaxed_hits
         first = (params.page - 1) * params.size
         shown = hits[first:first + params.size]
         spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query),
@@ -126,6 +132,12 @@ class Engine:
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
         }
+
+    def _run(self, searcher, catalogue: Catalogue, parsed: ParsedQuery, params):
+        """(query as run, docnums of the hits in order) for one parsed query."""
+        query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
+        resolved = _resolve(query, searcher, catalogue)
+        return query, self._hits(searcher, catalogue, parsed, resolved, params)
 
     def _hits(self, searcher, catalogue: Catalogue, parsed: ParsedQuery,
               query: Q.Query | None, params) -> list[int]:

@@ -35,6 +35,7 @@ class Item:
     query: Q.Query
     shown: str
     expanded: list[str] = field(default_factory=list)
+    terms: list[str] | None = None  # an unquoted word's terms (see search.relax)
 
 
 @dataclass
@@ -48,6 +49,9 @@ class ParsedQuery:
     reading: dict[str, str]
     messages: list[str]
     words: list[str]  # plain words as typed, for "did you mean"
+    clauses: list[list[Item]] = field(default_factory=list)  # AND of ORs, as parsed
+    excluded: list[Item] = field(default_factory=list)
+    filters_shown: list[str] = field(default_factory=list)
 
     @property
     def browse(self) -> bool:
@@ -70,11 +74,13 @@ def parse(text: str, lexicon: Lexicon | None = None,
     return builder.build(text)
 
 
-def _any(queries: list[Q.Query]) -> Q.Query:
+def any_of(queries: list[Q.Query]) -> Q.Query:
+    """One query, or the OR of several."""
     return queries[0] if len(queries) == 1 else Q.Or(queries)
 
 
-def _all(queries: list[Q.Query]) -> Q.Query:
+def all_of(queries: list[Q.Query]) -> Q.Query:
+    """One query, or the AND of several."""
     return queries[0] if len(queries) == 1 else Q.And(queries)
 
 
@@ -105,13 +111,14 @@ class _Builder:
         items = [item for clause in clauses for item in clause] + excluded
         expanded = list(dict.fromkeys(term for item in items for term in item.expanded))
         words = [tok.text for tok in tokens if tok.kind == "word" and not tok.negated]
+        filters_shown = [shown for shown, _ in filters]
         reading = describe_reading(
             [[item.shown for item in clause] for clause in clauses],
-            [item.shown for item in excluded], [shown for shown, _ in filters],
+            [item.shown for item in excluded], filters_shown,
             nothing=query is not None and query is Q.NullQuery)
-        filter_query = _all([q for _, q in filters]) if filters else None
-        return ParsedQuery(text, query, filter_query, expanded, reading,
-                           self.messages, words)
+        filter_query = all_of([q for _, q in filters]) if filters else None
+        return ParsedQuery(text, query, filter_query, expanded, reading, self.messages,
+                           words, clauses, excluded, filters_shown)
 
     def _entries(self, tokens: list[Token]):
         """Items and OR markers in order, plus excluded items and (shown, query) filters."""
@@ -165,14 +172,14 @@ class _Builder:
         """AND the clauses, subtract the exclusions, boost the whole phrase."""
         if not clauses:
             if excluded:
-                return Q.AndNot(Q.Every(), _any([item.query for item in excluded]))
+                return Q.AndNot(Q.Every(), any_of([item.query for item in excluded]))
             if searched:
                 self.messages.append("nothing searchable in the query")
                 return Q.NullQuery
             return None
-        query = _all([_any([item.query for item in clause]) for clause in clauses])
+        query = all_of([any_of([item.query for item in clause]) for clause in clauses])
         if excluded:
-            query = Q.AndNot(query, _any([item.query for item in excluded]))
+            query = Q.AndNot(query, any_of([item.query for item in excluded]))
         boost = self._phrase_boost(clauses, plain)
         return Q.AndMaybe(query, boost) if boost is not None else query
 
@@ -185,7 +192,7 @@ class _Builder:
         queries = self._form_queries(plain, terms) if terms else []
         for query in queries:
             query.boost = PHRASE_BOOST
-        return _any(queries) if queries else None
+        return any_of(queries) if queries else None
 
     def _run_items(self, run: str) -> list[Item]:
         """Items of a run of plain words: glossary concepts, then the words between."""
@@ -236,7 +243,7 @@ class _Builder:
         terms = self.analyzers.text(word)
         if not terms:
             return None
-        return Item(_any(self._form_queries(word, terms)), shown or word)
+        return Item(any_of(self._form_queries(word, terms)), shown or word, terms=terms)
 
     def _form_queries(self, form: str, terms: list[str]) -> list[Q.Query]:
         """The word-field phrase of ``form`` and, for Chinese, its bigram phrase.
@@ -266,12 +273,15 @@ class _Builder:
         expanded = [form for terms, form in seen.items() if terms != typed_terms]
         shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f != typed
                                  and tuple(self.analyzers.text(f)) != typed_terms]
-        return Item(_any(queries), " OR ".join(shown_forms), expanded)
+        return Item(any_of(queries), " OR ".join(shown_forms), expanded)
 
     def _single_item(self, token: Token) -> Item | None:
         """The item of a phrase, prefix, filter or negated word token."""
         if token.kind == "phrase":
-            return self._literal(token.text, shown=f"“{token.text.strip()}”")
+            item = self._literal(token.text, shown=f"“{token.text.strip()}”")
+            if item is not None:
+                item.terms = None  # an exact phrase stays exact, even when nothing matches
+            return item
         if token.kind == "prefix":
             return self._prefix(token.text)
         if token.kind == "filter":

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from search.analysis import bigram_analyzer, segment
 from search.query import parse
+from search.relax import relax
 from search.syntax import Token, tokenize
 
 
@@ -211,3 +212,36 @@ def test_any_text_parses(text):
     result = parsed(text)
     assert isinstance(result.describe(), str)
     assert set(result.reading) == {"zh", "en"}
+
+
+def test_relax_drops_words_found_nowhere():
+    loose = relax(parsed("resolution 70/174"), known=lambda term: term != "resolut")
+    assert loose.describe() == "text:70/174"
+    assert loose.reading == {
+        "en": "searching 70/174; left out (in no paragraph): resolution",
+        "zh": "搜索 70/174；已略去（无段落包含）：resolution"}
+    assert loose.messages == ["no paragraph contains resolution; searched without"]
+
+
+def test_relax_lets_the_terms_of_a_word_appear_apart():
+    terms = segment("加强国际合作")
+    loose = relax(parsed("加强国际合作 腐败"), known=lambda term: True)
+    assert len(terms) > 1
+    assert loose.describe() == f"(({' AND '.join(f'text:{t}' for t in terms)}) AND {CORRUPTION})"
+    assert loose.reading["en"].endswith("; the words of 加强国际合作 anywhere in the paragraph")
+
+
+def test_relax_keeps_lone_chinese_characters_only_when_nothing_else_is_left():
+    loose = relax(parsed("第70/174号决议"), known=lambda term: True)
+    assert "text:第" not in loose.describe() and "text:70/174" in loose.describe()
+
+
+@pytest.mark.parametrize("text, known", [
+    ("腐败", True),  # nothing to loosen
+    ('"加强国际合作"', True),  # a quoted phrase stays exact
+    ("洗钱", False),  # a concept stays as it is
+    ("xyzzy", False),  # dropping every word leaves nothing
+    ("", True),
+])
+def test_relax_gives_up_when_it_cannot_help(text, known):
+    assert relax(parsed(text), known=lambda term: known) is None

@@ -403,3 +403,16 @@ def test_random_queries_never_crash_and_marks_stay_inside_the_text(engine, q):
     for result in found["results"]:
         plain = unescape(MARK.sub(r"\1", result["snippet"])).strip("…")
         assert plain in result["text"]
+
+
+def test_nothing_found_loosens_the_query_and_says_so(engine):
+    found = engine.search("resolution 70/174")
+    assert found["total"] >= 1
+    assert all("70/174" in r["text"] for r in found["results"])
+    assert found["reading"]["en"].endswith("left out (in no paragraph): resolution")
+    assert found["suggestion"] is None
+
+
+def test_concepts_are_never_loosened(engine):
+    found = engine.search("技术援助 非洲")
+    assert (found["total"], found["results"]) == (0, [])

@@ -1,0 +1,81 @@
+"""When nothing matches: loosen the query one step, and say so.
+
+A query of plain words requires every word, and a word the analyzer splits in several
+terms (第70/174号决议, "resolution 70/174" against a Chinese corpus) must appear as a
+phrase. When that finds nothing, :func:`relax` drops the words no paragraph contains and
+lets the terms of a multi-term word appear anywhere in the paragraph. Glossary concepts,
+"quoted phrases", prefixes, filters and exclusions are left as they are. The reading
+says what was loosened, so the user knows the results are not exact.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from whoosh import query as Q
+
+from search.query import Item, ParsedQuery, all_of, any_of
+from search.reading import describe_reading
+from search.sources import has_cjk
+
+
+def relax(parsed: ParsedQuery, known: Callable[[str], bool]) -> ParsedQuery | None:
+    """A looser ParsedQuery, or None when loosening changes nothing or leaves nothing.
+
+    ``known(term)`` tells whether any paragraph holds ``term`` in its text field.
+    """
+    clauses: list[list[Item]] = []
+    missing: list[str] = []
+    loosened: list[str] = []
+    for clause in parsed.clauses:
+        kept = []
+        for item in clause:
+            if item.terms is None or (len(item.terms) == 1 and known(item.terms[0])):
+                kept.append(item)  # nothing to loosen
+                continue
+            found = [term for term in item.terms if known(term)]
+            if not found:
+                missing.append(item.shown)
+                continue
+            missing += [term for term in item.terms if term not in found]
+            if len(item.terms) > 1:
+                loosened.append(item.shown)
+            kept.append(Item(all_of([Q.Term("text", t) for t in _content(found)]), item.shown))
+        if kept:
+            clauses.append(kept)
+    if not clauses or not (missing or loosened):
+        return None
+    query = all_of([any_of([item.query for item in clause]) for clause in clauses])
+    if parsed.excluded:
+        query = Q.AndNot(query, any_of([item.query for item in parsed.excluded]))
+    reading = describe_reading([[item.shown for item in clause] for clause in clauses],
+                               [item.shown for item in parsed.excluded], parsed.filters_shown)
+    reading, messages = _explain(reading, list(dict.fromkeys(missing)), loosened)
+    return ParsedQuery(parsed.text, query, parsed.filter, parsed.expanded, reading,
+                       parsed.messages + messages, parsed.words, clauses, parsed.excluded,
+                       parsed.filters_shown)
+
+
+def _content(terms: list[str]) -> list[str]:
+    """Terms without lone Chinese characters (第, 号, 的), unless nothing else is left.
+
+    Apart from their neighbours such characters match nearly every paragraph and would
+    only scatter marks over the snippets.
+    """
+    content = [t for t in terms if len(t) > 1 or not has_cjk(t)]
+    return content or terms
+
+
+def _explain(reading: dict[str, str], missing: list[str],
+             loosened: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The reading and messages, told what was dropped and what was loosened."""
+    en, zh, messages = reading["en"], reading["zh"], []
+    if missing:
+        en += f"; left out (in no paragraph): {', '.join(missing)}"
+        zh += f"；已略去（无段落包含）：{'、'.join(missing)}"
+        messages.append(f"no paragraph contains {', '.join(missing)}; searched without")
+    if loosened:
+        en += f"; the words of {', '.join(loosened)} anywhere in the paragraph"
+        zh += f"；{'、'.join(loosened)} 的各词不必相连"
+        messages.append("no paragraph has the exact words; showing paragraphs with all of them")
+    return {"en": en, "zh": zh}, messages
