@@ -23,7 +23,7 @@ from search.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
-from search.query import ParsedQuery, parse
+from search.query import ParsedQuery, parse, partial_concept
 from search.relax import relax
 from search.rewrite import limit_prefixes, resolve_bigrams
 from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
@@ -103,12 +103,7 @@ class Engine:
         parsed = parse_cached(params.q)
         query, hits = self._run(searcher, catalogue, parsed, params)
         if not hits and not parsed.browse:
-            known = lambda term: searcher.doc_frequency("text", term) > 0  # noqa: E731
-            relaxed = relax(parsed, known)
-            if relaxed is not None:
-                relaxed_query, relaxed_hits = self._run(searcher, catalogue, relaxed, params)
-                if relaxed_hits:
-                    parsed, query, hits = relaxed, relaxed_query, relaxed_hits
+            parsed, query, hits = self._loosen(searcher, catalogue, parsed, params, query)
         first = (params.page - 1) * params.size
         shown = hits[first:first + params.size]
         spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query),
@@ -132,6 +127,21 @@ class Engine:
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
         }
+
+    def _loosen(self, searcher, catalogue: Catalogue, parsed: ParsedQuery, params, query):
+        """(parsed, query, hits) of the first looser reading that finds something.
+
+        First words found nowhere are read as the glossary concepts they name, then
+        they are simply left out; with no hits either way the query stays as it was.
+        """
+        known = lambda term: searcher.doc_frequency("text", term) > 0  # noqa: E731
+        for widen in (partial_concept, lambda word: None):
+            relaxed = relax(parsed, known, widen)
+            if relaxed is not None:
+                relaxed_query, hits = self._run(searcher, catalogue, relaxed, params)
+                if hits:
+                    return relaxed, relaxed_query, hits
+        return parsed, query, []
 
     def _run(self, searcher, catalogue: Catalogue, parsed: ParsedQuery, params):
         """(query as run, docnums of the hits in order) for one parsed query."""

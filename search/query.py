@@ -10,6 +10,7 @@ the same.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ PREFIX_MIN = 2  # characters before "*" (a one-letter prefix would match half th
 MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and said so)
 # Function words dropped between concepts in a run of Chinese (never from a lone word).
 CONNECTIVES = frozenset({"和", "及", "与", "的", "并", "或", "以及", "等", "和或"})
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,30}")
 KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
 
 
@@ -72,6 +74,26 @@ def parse(text: str, lexicon: Lexicon | None = None,
     """Parse user text into a :class:`ParsedQuery`; never raises on any string."""
     builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers())
     return builder.build(text)
+
+
+def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
+                    limit: int = 3) -> Item | None:
+    """The concepts whose English name holds ``word`` (Doha → Doha Declaration), if few.
+
+    Used only when the word itself is in no paragraph (see ``search.relax``).
+    """
+    lexicon = lexicon or default_lexicon()
+    if not _LATIN_WORD.fullmatch(word) or not hasattr(lexicon, "glossary"):
+        return None
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    terms = [t for t in lexicon.glossary() if any(pattern.search(f) for f in (t.en, *t.en_variants))]
+    if not 1 <= len(terms) <= limit:
+        return None
+    builder = _Builder(lexicon, analyzers or default_analyzers())
+    items = [builder._concept(term, word) for term in terms]
+    shown = word + " → " + " OR ".join(f for t in terms for f in (t.zh, t.en) if f)
+    return Item(any_of([item.query for item in items]), shown,
+                list(dict.fromkeys(x for item in items for x in item.expanded)))
 
 
 def any_of(queries: list[Q.Query]) -> Q.Query:

@@ -19,14 +19,18 @@ from search.reading import describe_reading
 from search.sources import has_cjk
 
 
-def relax(parsed: ParsedQuery, known: Callable[[str], bool]) -> ParsedQuery | None:
+def relax(parsed: ParsedQuery, known: Callable[[str], bool],
+          widen: Callable[[str], Item | None] = lambda word: None) -> ParsedQuery | None:
     """A looser ParsedQuery, or None when loosening changes nothing or leaves nothing.
 
-    ``known(term)`` tells whether any paragraph holds ``term`` in its text field.
+    ``known(term)`` tells whether any paragraph holds ``term`` in its text field;
+    ``widen(word)`` may offer an item for a word found nowhere (a glossary concept that
+    names it: Doha → 多哈宣言), tried before the word is left out.
     """
     clauses: list[list[Item]] = []
     missing: list[str] = []
     loosened: list[str] = []
+    widened: list[str] = []
     for clause in parsed.clauses:
         kept = []
         for item in clause:
@@ -35,7 +39,12 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool]) -> ParsedQuery | No
                 continue
             found = [term for term in item.terms if known(term)]
             if not found:
-                missing.append(item.shown)
+                wider = widen(item.shown)
+                if wider is None:
+                    missing.append(item.shown)
+                else:
+                    kept.append(wider)
+                    widened.append(item.shown)
                 continue
             missing += [term for term in item.terms if term not in found]
             if len(item.terms) > 1:
@@ -43,7 +52,7 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool]) -> ParsedQuery | No
             kept.append(Item(all_of([Q.Term("text", t) for t in _content(found)]), item.shown))
         if kept:
             clauses.append(kept)
-    if not clauses or not (missing or loosened):
+    if not clauses or not (missing or loosened or widened):
         return None
     query = all_of([any_of([item.query for item in clause]) for clause in clauses])
     if parsed.excluded:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import bigram_analyzer, segment
-from search.query import parse
+from search.query import parse, partial_concept
 from search.relax import relax
 from search.syntax import Token, tokenize
 
@@ -53,6 +53,9 @@ class SmallGlossary:
 
     def match_chinese(self, text):
         return self._find(text, lambda t: [t.zh, *t.zh_variants])
+
+    def glossary(self):
+        return TERMS
 
 
 def parsed(text):
@@ -245,3 +248,21 @@ def test_relax_keeps_lone_chinese_characters_only_when_nothing_else_is_left():
 ])
 def test_relax_gives_up_when_it_cannot_help(text, known):
     assert relax(parsed(text), known=lambda term: known) is None
+
+
+def test_a_word_found_nowhere_may_name_part_of_a_concept():
+    item = partial_concept("Palermo", lexicon=SmallGlossary())
+    assert item.shown == "Palermo → 公约 OR United Nations Convention against Transnational Organized Crime"
+    assert str(item.query) == UNTOC[:-1] + " OR text:palermo)"
+    assert "Palermo Convention" in item.expanded
+
+
+@pytest.mark.parametrize("word", ["xyzzy", "洗钱", "of", "money laundering"])
+def test_no_partial_concept_for_unknown_short_or_non_latin_words(word):
+    assert partial_concept(word, lexicon=SmallGlossary()) is None
+
+
+def test_relax_reads_a_word_found_nowhere_as_the_concept_it_names():
+    widen = lambda word: partial_concept(word, lexicon=SmallGlossary())  # noqa: E731
+    loose = relax(parsed("Palermo 腐败"), known=lambda term: term != "palermo", widen=widen)
+    assert loose.describe() == f"({UNTOC[:-1]} OR text:palermo) AND {CORRUPTION})"

@@ -416,3 +416,9 @@ def test_nothing_found_loosens_the_query_and_says_so(engine):
 def test_concepts_are_never_loosened(engine):
     found = engine.search("技术援助 非洲")
     assert (found["total"], found["results"]) == (0, [])
+
+
+def test_a_word_found_nowhere_is_read_as_the_concept_it_names(engine):
+    found = engine.search("Doha 宣言")
+    assert found["total"] >= 1 and found["reading"]["en"].startswith("searching (Doha → ")
+    assert all("多哈" in r["text"] for r in found["results"])
