@@ -22,6 +22,7 @@ from search.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, defa
 from search.syntax import Token, tokenize
 
 PHRASE_BOOST = 2.0  # the whole query as an exact phrase ranks above scattered words
+THEME_BOOST = 0.3  # a paragraph tagged with a concept's theme, without its words
 PREFIX_MIN = 2  # characters before "*" (a one-letter prefix would match half the index)
 MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and said so)
 # Function words dropped between concepts in a run of Chinese (never from a lone word).
@@ -121,6 +122,8 @@ class _Builder:
         self.analyzers = analyzers
         self.messages: list[str] = []
         self.truncated = False  # too many words: some were dropped
+        themes = getattr(lexicon, "themes", None)
+        self.theme_keys = {theme.key for theme in themes()} if themes else set()
 
     def build(self, text: str) -> ParsedQuery:
         tokens = tokenize(text)
@@ -293,6 +296,11 @@ class _Builder:
         queries = list(dict.fromkeys(
             q for terms, form in seen.items() for q in self._form_queries(form, list(terms))))
         expanded = [form for terms, form in seen.items() if terms != typed_terms]
+        if term.id in self.theme_keys:
+            # The concept is also a theme: paragraphs tagged with it are about it even when
+            # they word it otherwise; weighed low, they come after the literal matches.
+            queries.append(Q.Term("theme", term.id, boost=THEME_BOOST))
+            expanded.append(f"theme:{term.id}")
         shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f != typed
                                  and tuple(self.analyzers.text(f)) != typed_terms]
         return Item(any_of(queries), " OR ".join(shown_forms), expanded)

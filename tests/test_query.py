@@ -266,3 +266,20 @@ def test_relax_reads_a_word_found_nowhere_as_the_concept_it_names():
     widen = lambda word: partial_concept(word, lexicon=SmallGlossary())  # noqa: E731
     loose = relax(parsed("Palermo 腐败"), known=lambda term: term != "palermo", widen=widen)
     assert loose.describe() == f"({UNTOC[:-1]} OR text:palermo) AND {CORRUPTION})"
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+
+
+class GlossaryWithThemes(SmallGlossary):
+    def themes(self):
+        return [Theme("money_laundering"), Theme("prisons")]
+
+
+def test_a_concept_that_is_a_theme_also_matches_the_theme():
+    result = parse("洗钱", lexicon=GlossaryWithThemes())
+    assert result.describe() == ML[:-1] + " OR theme:money_laundering^0.3)"
+    assert result.expanded[-1] == "theme:money_laundering"
+    assert parse("網路犯罪", lexicon=GlossaryWithThemes()).describe() == CYBER

@@ -64,6 +64,7 @@ def test_script_and_language_variants_find_the_same_paragraphs(engine, paragraph
     assert all_ids(engine, "洗錢") == simplified
     assert all_ids(engine, "money laundering") == simplified
     assert {p.id for p in containing(paragraphs, "洗钱")} <= set(simplified)
+    assert {p.id for p in paragraphs if "money_laundering" in p.themes} <= set(simplified)
     assert len(simplified) >= 30
 
 
