@@ -31,6 +31,7 @@ class Catalogue:
     substring_scores: dict = field(default_factory=dict)  # see search.rewrite
     unit_list: list[dict] | None = None  # Engine.units(), built on first use
     all_counts: dict[str, list[dict]] | None = None  # Engine.facet_values(), likewise
+    filter_docs: dict[str, set[int]] = field(default_factory=dict)  # by filter query
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""

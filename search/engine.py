@@ -153,7 +153,7 @@ class Engine:
               query: Q.Query | None, params) -> list[int]:
         """Docnums of every match, in the requested order."""
         filter_query = _filter_query(params.filters, parsed.filter)
-        allowed = None if filter_query is None else set(searcher.docs_for_query(filter_query))
+        allowed = None if filter_query is None else _allowed(searcher, catalogue, filter_query)
         order = catalogue.doc_order.__getitem__
         dates = catalogue.date_rank
         if parsed.browse or params.sort != "relevance":
@@ -251,6 +251,20 @@ def _resolve(query: Q.Query | None, searcher, catalogue: Catalogue) -> Q.Query |
         return query
     return resolve_bigrams(query, catalogue.normalized, catalogue.average_length,
                            catalogue.substring_scores)
+
+
+def _allowed(searcher, catalogue: Catalogue, filter_query: Q.Query) -> set[int]:
+    """Docnums passing the filters, remembered per filter (the UI repeats them).
+
+    A plain set because whoosh takes no other; nothing may change it after this.
+    """
+    key = str(filter_query)
+    cache = catalogue.filter_docs
+    if key not in cache:
+        if len(cache) > 1024:
+            cache.clear()
+        cache[key] = set(searcher.docs_for_query(filter_query))
+    return cache[key]
 
 
 @lru_cache(maxsize=512)
