@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from search.errors import QueryError
@@ -13,6 +14,7 @@ MAX_SIZE = 100
 MAX_VALUES = 20  # values per facet filter
 MAX_VALUE_CHARS = 100
 SORTS = ("relevance", "date", "order")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ def check(q, filters, page, size, sort) -> SearchParams:
         q = ""
     if not isinstance(q, str):
         raise QueryError("the query must be text", "q")
+    q = _valid_text(q)
     if len(q) > MAX_QUERY:
         raise QueryError(f"the query is too long ({len(q)} characters; at most {MAX_QUERY})", "q")
     page = _integer(page, "page", 1, MAX_PAGE)
@@ -55,7 +58,7 @@ def check_filters(filters) -> dict[str, list[str]]:
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
             raise QueryError(f"the values of “{facet}” must be text", facet)
-        values = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+        values = list(dict.fromkeys(_valid_text(v).strip() for v in values if v.strip()))
         if len(values) > MAX_VALUES:
             raise QueryError(f"too many values for “{facet}” (at most {MAX_VALUES})", facet)
         if any(len(v) > MAX_VALUE_CHARS for v in values):
@@ -63,6 +66,11 @@ def check_filters(filters) -> dict[str, list[str]]:
         if values:
             checked[facet] = values
     return checked
+
+
+def _valid_text(text: str) -> str:
+    """``text`` without lone surrogates, which no encoder (or index) accepts."""
+    return _SURROGATES.sub("", text)
 
 
 def _integer(value, name: str, low: int, high: int) -> int:

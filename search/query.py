@@ -186,6 +186,9 @@ class _Builder:
             else:
                 clauses.append([entry])
             pending_or = False
+        # A word typed twice asks for nothing more than once.
+        unique = {str([item.query for item in clause]): clause for clause in reversed(clauses)}
+        clauses = [c for c in clauses if unique.get(str([i.query for i in c])) is c]
         if len(clauses) > MAX_CLAUSES:
             self.messages.append(f"only the first {MAX_CLAUSES} words were searched")
             self.truncated = True

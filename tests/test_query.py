@@ -114,6 +114,7 @@ TABLE = [
     ("洗钱 OR 腐败", f"({ML} OR {CORRUPTION})"),
     ("money laundering OR cybercrime", f"({ML} OR {CYBER})"),
     ("洗钱 AND 腐败", f"({ML} AND {CORRUPTION})"),
+    ("洗钱 洗錢 money laundering", ML),
     ("洗钱 -腐败", f"({ML} ANDNOT {CORRUPTION})"),
     ("-腐败", f"(None:* ANDNOT {CORRUPTION})"),
     # field filters

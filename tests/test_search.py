@@ -318,6 +318,7 @@ def test_bad_parameters_raise_query_error_naming_them(engine, kwargs, param):
 @pytest.mark.parametrize("q", ["AND", '"', "*", "a*", "-", "A/RES/71/209",
                                '"><img onerror=alert(1)>', "洗钱 OR", "OR OR OR",
                                "(((", "year:abcd", "theme:", "\x00\u202e", "𠀀" * 10,
+                               "\ud800洗钱\udfff",
                                "噪" * 250 + "noise " * 40])
 def test_awkward_queries_give_results_or_nothing_and_never_raise(engine, q):
     found = engine.search(q)
