@@ -35,6 +35,14 @@ def _lookup(facet: str, key: str) -> dict:
     return {"key": key, "zh": found.get("zh") or key, "en": found.get("en") or key}
 
 
+_LABELS = Labels()
+
+
+def facet_label(facet: str, key: str) -> dict:
+    """{"key", "zh", "en"} for one facet value (module-wide cache)."""
+    return _LABELS(facet, key)
+
+
 def facet_keys(stored: dict, facet: str) -> list[str]:
     """The keys one stored paragraph has for ``facet`` (theme is multi-valued)."""
     value = stored.get(facet) or ""

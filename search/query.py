@@ -16,7 +16,9 @@ from typing import Any
 
 from whoosh import query as Q
 
-from search.reading import describe_reading
+from search.facets import facet_label
+from search.reading import describe_filter, describe_reading
+from search.schema import FACETS
 from search.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
                             has_cjk)
 from search.syntax import Token, tokenize
@@ -39,6 +41,7 @@ class Item:
     shown: str
     expanded: list[str] = field(default_factory=list)
     terms: list[str] | None = None  # an unquoted word's terms (see search.relax)
+    described: tuple[str, str] | None = None  # a filter in words: (en, zh)
 
 
 @dataclass
@@ -54,7 +57,7 @@ class ParsedQuery:
     words: list[str]  # plain words as typed, for "did you mean"
     clauses: list[list[Item]] = field(default_factory=list)  # AND of ORs, as parsed
     excluded: list[Item] = field(default_factory=list)
-    filters_shown: list[str] = field(default_factory=list)
+    filters_shown: list[tuple[str, str]] = field(default_factory=list)  # (en, zh) each
 
     @property
     def browse(self) -> bool:
@@ -136,7 +139,7 @@ class _Builder:
         items = [item for clause in clauses for item in clause] + excluded
         expanded = list(dict.fromkeys(term for item in items for term in item.expanded))
         words = [tok.text for tok in tokens if tok.kind == "word" and not tok.negated]
-        filters_shown = [shown for shown, _ in filters]
+        filters_shown = [described for described, _ in filters]
         reading = describe_reading(
             [[item.shown for item in clause] for clause in clauses],
             [item.shown for item in excluded], filters_shown,
@@ -146,10 +149,10 @@ class _Builder:
                            words, clauses, excluded, filters_shown)
 
     def _entries(self, tokens: list[Token]):
-        """Items and OR markers in order, plus excluded items and (shown, query) filters."""
+        """Items and OR markers in order, plus excluded items and ((en, zh), query) filters."""
         entries: list[Item | str] = []
         excluded: list[Item] = []
-        filters: list[tuple[str, Q.Query]] = []
+        filters: list[tuple[tuple[str, str], Q.Query]] = []
         run: list[str] = []
         for token in tokens + [Token("end", "")]:
             if token.kind == "word" and not token.negated:
@@ -168,7 +171,7 @@ class _Builder:
             if token.negated:
                 excluded.append(item)
             elif token.kind == "filter":
-                filters.append((item.shown, item.query))
+                filters.append((item.described, item.query))
             else:
                 entries.append(item)
         return entries, excluded, filters
@@ -337,8 +340,13 @@ class _Builder:
             if not value.isdigit() or len(value) != 4:
                 self.messages.append(f"“{shown}”: a year is four digits")
                 return None
-            return Item(Q.NumericRange("year", int(value), int(value)), shown)
-        if fieldname != "unit":
-            value = value.lower()
-            value = KIND_ALIASES.get(value, value) if fieldname == "kind" else value
-        return Item(Q.Term(fieldname, value), f"{fieldname}:{value}")
+            query: Q.Query = Q.NumericRange("year", int(value), int(value))
+            label = {}
+        else:
+            if fieldname != "unit":
+                value = value.lower()
+                value = KIND_ALIASES.get(value, value) if fieldname == "kind" else value
+            query = Q.Term(fieldname, value)
+            label = facet_label(fieldname, value) if fieldname in FACETS else {}
+        return Item(query, f"{fieldname}:{value}",
+                    described=describe_filter(fieldname, value, label))

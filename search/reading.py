@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 
-def describe_reading(clauses: list[list[str]], excluded: list[str], filters: list[str],
-                     nothing: bool = False) -> dict[str, str]:
-    """The reading of a parsed query as {"zh", "en"}: OR within a clause, AND across."""
+# How a filter typed in the query is named in each language.
+FILTER_NAMES = {"theme": ("theme", "主题"), "verb": ("verb", "动词"), "session": ("session", "届会"),
+                "body": ("body", "机构"), "kind": ("kind", "段落"), "lang": ("language", "语言"),
+                "unit": ("unit", "文书"), "year": ("year", "年份")}
+
+
+def describe_filter(fieldname: str, value: str, label: dict) -> tuple[str, str]:
+    """(en, zh) of one filter, e.g. ("theme = Cybercrime", "主题：网络犯罪")."""
+    en_name, zh_name = FILTER_NAMES.get(fieldname, (fieldname, fieldname))
+    return f"{en_name} = {label.get('en') or value}", f"{zh_name}：{label.get('zh') or value}"
+
+
+def describe_reading(clauses: list[list[str]], excluded: list[str],
+                     filters: list[tuple[str, str]], nothing: bool = False) -> dict[str, str]:
+    """The reading of a parsed query as {"zh", "en"}: OR within a clause, AND across.
+
+    ``filters`` holds the (en, zh) description of each filter typed in the query.
+    """
     if nothing:
         return {"zh": "查询中没有可搜索的词", "en": "nothing searchable in the query"}
     if clauses:
@@ -17,8 +32,8 @@ def describe_reading(clauses: list[list[str]], excluded: list[str], filters: lis
         en += ", excluding " + ", ".join(excluded)
         zh += "，排除 " + "、".join(_zh_or(x) for x in excluded)
     if filters:
-        en += ", where " + " and ".join(filters)
-        zh += "，限于 " + "、".join(filters)
+        en += ", where " + " and ".join(en_text for en_text, _ in filters)
+        zh += "，限于 " + "、".join(zh_text for _, zh_text in filters)
     return {"zh": zh, "en": en}
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import bigram_analyzer, segment
+from search.facets import facet_label
 from search.query import parse, partial_concept
 from search.relax import relax
 from search.syntax import Token, tokenize
@@ -155,6 +156,10 @@ def test_parse_table(text, expected):
     assert parsed(text).describe() == expected
 
 
+CYBER_LABEL = facet_label("theme", "cybercrime")
+OP_LABEL = facet_label("kind", "op")
+
+
 @pytest.mark.parametrize("text, en, zh", [
     ("洗钱", "searching 洗钱 OR money laundering", "搜索 洗钱 或 money laundering"),
     ("money laundering", "searching money laundering OR 洗钱", "搜索 money laundering 或 洗钱"),
@@ -162,7 +167,10 @@ def test_parse_table(text, expected):
      "搜索 (洗钱 或 money laundering) 且 腐败"),
     ("-腐败", "browsing all paragraphs, excluding 腐败", "浏览全部段落，排除 腐败"),
     ("", "browsing all paragraphs", "浏览全部段落"),
-    ("theme:cybercrime 腐败", "searching 腐败, where theme:cybercrime", "搜索 腐败，限于 theme:cybercrime"),
+    ("theme:cybercrime 腐败", f"searching 腐败, where theme = {CYBER_LABEL['en']}",
+     f"搜索 腐败，限于 主题：{CYBER_LABEL['zh']}"),
+    ("year:2016 kind:op", "browsing all paragraphs, where year = 2016 and kind = "
+     f"{OP_LABEL['en']}", f"浏览全部段落，限于 年份：2016、段落：{OP_LABEL['zh']}"),
     ("*", "nothing searchable in the query", "查询中没有可搜索的词"),
 ])
 def test_reading_in_both_languages(text, en, zh):
