@@ -23,8 +23,8 @@ from search.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
-from search.query import ParsedQuery, parse, partial_concept
-from search.relax import relax
+from search.query import ParsedQuery, parse
+from search.relax import partial_concept, relax
 from search.rewrite import limit_prefixes, resolve_bigrams
 from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
 from search.suggest import suggest

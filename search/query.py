@@ -10,13 +10,12 @@ the same.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from whoosh import query as Q
 
 from search.facets import facet_label
+from search.parsed import Item, ParsedQuery, all_of, any_of
 from search.reading import describe_filter, describe_reading
 from search.schema import FACETS
 from search.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
@@ -29,48 +28,7 @@ PREFIX_MIN = 2  # characters before "*" (a one-letter prefix would match half th
 MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and said so)
 # Function words dropped between concepts in a run of Chinese (never from a lone word).
 CONNECTIVES = frozenset({"和", "及", "与", "的", "并", "或", "以及", "等", "和或"})
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,30}")
 KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
-
-
-@dataclass
-class Item:
-    """One searchable piece: its query, how it reads, what it expanded to."""
-
-    query: Q.Query
-    shown: str
-    expanded: list[str] = field(default_factory=list)
-    terms: list[str] | None = None  # an unquoted word's terms (see search.relax)
-    described: tuple[str, str] | None = None  # a filter in words: (en, zh)
-
-
-@dataclass
-class ParsedQuery:
-    """A parsed query: the text part, the filter part, and how it was read."""
-
-    text: str
-    query: Q.Query | None  # None: nothing to score, browse (possibly with filters)
-    filter: Q.Query | None
-    expanded: list[str]
-    reading: dict[str, str]
-    messages: list[str]
-    words: list[str]  # plain words as typed, for "did you mean"
-    clauses: list[list[Item]] = field(default_factory=list)  # AND of ORs, as parsed
-    excluded: list[Item] = field(default_factory=list)
-    filters_shown: list[tuple[str, str]] = field(default_factory=list)  # (en, zh) each
-
-    @property
-    def browse(self) -> bool:
-        """True when no words constrain the text (browse in document order)."""
-        return self.query is None or isinstance(self.query, Q.AndNot) and isinstance(
-            self.query.a, Q.Every)
-
-    def describe(self) -> str:
-        """The query as a string (for tests and debugging): text part, then filters."""
-        parts = [str(self.query)] if self.query is not None else []
-        if self.filter is not None:
-            parts.append("FILTER " + str(self.filter))
-        return " ".join(parts)
 
 
 def parse(text: str, lexicon: Lexicon | None = None,
@@ -80,34 +38,11 @@ def parse(text: str, lexicon: Lexicon | None = None,
     return builder.build(text)
 
 
-def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
-                    limit: int = 3) -> Item | None:
-    """The concepts whose English name holds ``word`` (Doha → Doha Declaration), if few.
-
-    Used only when the word itself is in no paragraph (see ``search.relax``).
-    """
-    lexicon = lexicon or default_lexicon()
-    if not _LATIN_WORD.fullmatch(word) or not hasattr(lexicon, "glossary"):
-        return None
-    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
-    terms = [t for t in lexicon.glossary() if any(pattern.search(f) for f in (t.en, *t.en_variants))]
-    if not 1 <= len(terms) <= limit:
-        return None
-    builder = _Builder(lexicon, analyzers or default_analyzers())
-    items = [builder._concept(term, word) for term in terms]
-    shown = word + " → " + " OR ".join(f for t in terms for f in (t.zh, t.en) if f)
-    return Item(any_of([item.query for item in items]), shown,
-                list(dict.fromkeys(x for item in items for x in item.expanded)))
-
-
-def any_of(queries: list[Q.Query]) -> Q.Query:
-    """One query, or the OR of several."""
-    return queries[0] if len(queries) == 1 else Q.Or(queries)
-
-
-def all_of(queries: list[Q.Query]) -> Q.Query:
-    """One query, or the AND of several."""
-    return queries[0] if len(queries) == 1 else Q.And(queries)
+def concept_item(term: Any, typed: str, lexicon: Lexicon | None = None,
+                 analyzers: Analyzers | None = None) -> Item:
+    """The item of one glossary concept, as if ``typed`` had matched it."""
+    builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers())
+    return builder._concept(term, typed)
 
 
 def _sequence(fieldname: str, terms: list[str], boost: float = 1.0) -> Q.Query:

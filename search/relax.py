@@ -10,13 +10,17 @@ says what was loosened, so the user knows the results are not exact.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from whoosh import query as Q
 
-from search.query import Item, ParsedQuery, all_of, any_of
+from search.parsed import Item, ParsedQuery, all_of, any_of
+from search.query import concept_item
 from search.reading import describe_reading
-from search.sources import has_cjk
+from search.sources import Analyzers, default_lexicon, has_cjk
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,30}")
 
 
 def relax(parsed: ParsedQuery, known: Callable[[str], bool],
@@ -63,6 +67,25 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
     return ParsedQuery(parsed.text, query, parsed.filter, parsed.expanded, reading,
                        parsed.messages + messages, parsed.words, clauses, parsed.excluded,
                        parsed.filters_shown)
+
+
+def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
+                    limit: int = 3) -> Item | None:
+    """The concepts whose English name holds ``word`` (Doha → Doha Declaration), if few.
+
+    Used only when the word itself is in no paragraph (see ``search.relax``).
+    """
+    lexicon = lexicon or default_lexicon()
+    if not _LATIN_WORD.fullmatch(word) or not hasattr(lexicon, "glossary"):
+        return None
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.IGNORECASE)
+    terms = [t for t in lexicon.glossary() if any(pattern.search(f) for f in (t.en, *t.en_variants))]
+    if not 1 <= len(terms) <= limit:
+        return None
+    items = [concept_item(term, word, lexicon, analyzers) for term in terms]
+    shown = word + " → " + " OR ".join(f for t in terms for f in (t.zh, t.en) if f)
+    return Item(any_of([item.query for item in items]), shown,
+                list(dict.fromkeys(x for item in items for x in item.expanded)))
 
 
 def _content(terms: list[str]) -> list[str]:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from search.analysis import bigram_analyzer, segment
 from search.facets import facet_label
-from search.query import parse, partial_concept
-from search.relax import relax
+from search.query import parse
+from search.relax import partial_concept, relax
 from search.syntax import Token, tokenize
 
 
