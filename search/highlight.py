@@ -15,6 +15,7 @@ from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
 from search.rewrite import joined_bigrams
+from search.sources import all_cjk
 
 SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
 CONTEXT_CHARS = 40  # characters kept before the first match of the window
@@ -53,9 +54,10 @@ def match_spans(searcher, docnums: list[int], matches: set[Match],
     Word offsets come from the postings (both text fields store positions and
     characters): the same analyzer over the same stored text produced them, so nothing
     is re-analysed per result. A phrase is marked only where its words are adjacent.
-    Bigram matches are plain substrings of the normalised text: ``aligned(docnum)``
+    Chinese matches are plain substrings of the normalised text: ``aligned(docnum)``
     gives that text when it aligns character for character with the stored one, and
-    the substring is then found directly instead of through a dozen bigram postings.
+    the substring is then found directly instead of through a dozen postings (a word
+    inside a longer word is marked too, as its bigrams match it there anyway).
     """
     targets = sorted(set(docnums))
     if not targets:
@@ -65,7 +67,7 @@ def match_spans(searcher, docnums: list[int], matches: set[Match],
     from_postings: dict[Match, list[int]] = {}
     for match in matches:
         fieldname, words = match
-        joined = joined_bigrams(list(words)) if fieldname == "text_bigram" else None
+        joined = _substring(fieldname, words)
         for docnum in targets:
             text = aligned(docnum) if joined else None
             if text is None:
@@ -82,6 +84,14 @@ def match_spans(searcher, docnums: list[int], matches: set[Match],
                 into[docnum].extend(_phrase_spans(chars))
     # Bigram matches overlap one another (贩运, 运人, 人口): join each run into one span.
     return {n: _longest_first(words_spans[n] + _union(bigram_spans[n])) for n in targets}
+
+
+def _substring(fieldname: str, words: tuple[str, ...]) -> str | None:
+    """The string a Chinese match spells in the normalised text, or None."""
+    if fieldname == "text_bigram":
+        return joined_bigrams(list(words))
+    joined = "".join(words)
+    return joined if all_cjk(joined) else None
 
 
 def _occurrences(text: str, sub: str) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Protocol
 
 _CJK_CHARS = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _CJK = re.compile(f"[{_CJK_CHARS}]")
+_ALL_CJK = re.compile(f"[{_CJK_CHARS}]+")
 CJK_GAP = re.compile(f"(?<=[{_CJK_CHARS}])\\s+(?=[{_CJK_CHARS}])")  # spaces inside Chinese
 
 
@@ -64,3 +65,8 @@ class _NoLexicon:
 def has_cjk(text: str) -> bool:
     """True when ``text`` holds a Chinese character."""
     return bool(_CJK.search(text))
+
+
+def all_cjk(text: str) -> bool:
+    """True when ``text`` is made of Chinese characters only (and is not empty)."""
+    return bool(_ALL_CJK.fullmatch(text))
