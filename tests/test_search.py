@@ -424,3 +424,33 @@ def test_a_word_found_nowhere_is_read_as_the_concept_it_names(engine):
     found = engine.search("Doha 宣言")
     assert found["total"] >= 1 and found["reading"]["en"].startswith("searching (Doha → ")
     assert all("多哈" in r["text"] for r in found["results"])
+
+
+def test_the_answer_has_the_api_shape(engine):
+    found = engine.search("洗钱", {"kind": ["op"]}, page=2, size=5, sort="relevance")
+    assert set(found) == {"query", "total", "page", "size", "sort", "took_ms", "expanded",
+                          "reading", "messages", "suggestion", "results", "facets"}
+    assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,
+                                                                            "relevance")
+    assert isinstance(found["took_ms"], float) and len(found["results"]) == 5
+    assert set(found["facets"]) == {"theme", "verb", "session", "body", "kind", "lang"}
+    result = found["results"][0]
+    assert {"id", "url", "symbol", "unit", "unit_title", "kind", "number", "lang", "verb",
+            "themes", "body", "session", "year", "text", "snippet"} <= set(result)
+    assert result["kind"] == "op" and set(result["body"]) == {"key", "zh", "en"}
+    assert all(set(t) == {"key", "zh", "en"} for t in result["themes"])
+    assert all(set(v) == {"key", "zh", "en", "count"} for v in found["facets"]["verb"])
+
+
+def test_pages_partition_the_hits(engine):
+    whole = engine.search("腐败", size=100)
+    pages = [engine.search("腐败", page=n, size=7)["results"] for n in (1, 2, 3)]
+    assert [r["id"] for page in pages for r in page] == [r["id"] for r in whole["results"][:21]]
+
+
+def test_sort_by_date_with_words_keeps_only_matches_newest_first(engine, corpus_documents):
+    dates = {p.id: (u.date or d.date or "") for d in corpus_documents for u in d.units
+             for p in u.paragraphs}
+    ids = all_ids(engine, "腐败", sort="date")
+    assert sorted(ids) == sorted(all_ids(engine, "腐败"))
+    assert [dates[i] for i in ids] == sorted((dates[i] for i in ids), reverse=True)
