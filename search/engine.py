@@ -2,7 +2,8 @@
 
 ``Engine.search`` returns exactly the JSON of ``GET /api/search``. Nothing opens at import
 time; the index opens on first use, once, under a lock, and each thread reuses its own
-searcher.
+searcher. When a build swaps a new index in, the engine notices (within a second) and
+answers from the new one; until then, and if the new one cannot be opened, from the old.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import difflib
 import json
 import threading
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
@@ -32,6 +35,16 @@ from search.suggest import suggest
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
 
 OP_BOOST = 1.25  # operative paragraphs carry the decisions delegates look for
+RECHECK_SECONDS = 1.0  # how often a running engine looks for a rebuilt index
+
+
+@dataclass
+class _Snapshot:
+    """One opening of the index directory: the index, its catalogue, its stamp's identity."""
+
+    ix: Any
+    catalogue: Catalogue
+    stamp: tuple | None
 
 
 class Engine:
@@ -42,34 +55,64 @@ class Engine:
         self.labels = Labels()
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._ix = None
-        self._catalogue: Catalogue | None = None
+        self._current: _Snapshot | None = None
+        self._checked = 0.0  # when the stamp was last looked at (time.monotonic)
+        self._snapshots: list[_Snapshot] = []  # every one opened, closed by close()
         self._searchers: list = []
 
     # -- opening -------------------------------------------------------------------
 
-    def _open(self) -> Catalogue:
-        """Open the index and load the catalogue, once; raise if missing or stale."""
-        if self._catalogue is not None:
-            return self._catalogue
+    def _state(self) -> "_Snapshot":
+        """The open index, opened on first use and reopened after a rebuild."""
+        current = self._current
+        if current is not None and not self._rebuilt(current):
+            return current
         with self._lock:
-            if self._catalogue is None:
-                check_stamp(self.index_dir)
-                self._ix = whoosh_index.open_dir(str(self.index_dir))
-                with self._ix.reader() as reader:
-                    catalogue = Catalogue.load(reader, self.index_dir, UNITS_FILE)
-                self._catalogue = catalogue
-        return self._catalogue
+            if self._current is None:
+                self._current = self._load()
+            elif self._rebuilt(self._current, force=True):
+                try:
+                    self._current = self._load()
+                except (IndexMissing, IndexMismatch, OSError):
+                    pass  # mid-swap or unreadable: keep answering from the index we have
+            return self._current
 
-    def _searcher(self):
-        """This thread's searcher (created on first use, kept for reuse)."""
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            self._open()
-            searcher = self._ix.searcher()
-            self._local.searcher = searcher
-            with self._lock:
-                self._searchers.append(searcher)
+    def _load(self) -> "_Snapshot":
+        """Open the index directory as it is now; raise if missing or stale."""
+        check_stamp(self.index_dir)
+        stamp = _stamp_identity(self.index_dir)
+        ix = whoosh_index.open_dir(str(self.index_dir))
+        with ix.reader() as reader:
+            catalogue = Catalogue.load(reader, self.index_dir, UNITS_FILE)
+        snapshot = _Snapshot(ix, catalogue, stamp)
+        self._snapshots.append(snapshot)
+        return snapshot
+
+    def _rebuilt(self, snapshot: "_Snapshot", force: bool = False) -> bool:
+        """True when the stamp on disk is not the one ``snapshot`` was opened with.
+
+        Looked at no more than once a second: a build swaps the whole directory in.
+        """
+        now = time.monotonic()
+        if not force and now - self._checked < RECHECK_SECONDS:
+            return False
+        self._checked = now
+        identity = _stamp_identity(self.index_dir)
+        return identity is not None and identity != snapshot.stamp
+
+    def _searcher(self, snapshot: "_Snapshot"):
+        """This thread's searcher over ``snapshot`` (created once, then reused)."""
+        held = getattr(self._local, "held", None)
+        if held is not None and held[0] is snapshot:
+            return held[1]
+        searcher = snapshot.ix.searcher()
+        self._local.held = (snapshot, searcher)
+        with self._lock:
+            self._searchers.append(searcher)
+            if held is not None and held[1] in self._searchers:
+                # This thread's own searcher, over an index since replaced.
+                self._searchers.remove(held[1])
+                held[1].close()
         return searcher
 
     def warm_up(self) -> None:
@@ -77,18 +120,19 @@ class Engine:
         from search.analysis import warm_up
 
         warm_up()
-        self._searcher()
+        self._searcher(self._state())
         parse("warm up")
 
     def close(self) -> None:
-        """Close every searcher and the index."""
+        """Close every searcher and every index opened."""
         with self._lock:
             for searcher in self._searchers:
                 searcher.close()
+            for snapshot in self._snapshots:
+                snapshot.ix.close()
             self._searchers.clear()
-            if self._ix is not None:
-                self._ix.close()
-            self._ix, self._catalogue = None, None
+            self._snapshots.clear()
+            self._current = None
             self._local = threading.local()
 
     # -- search ----------------------------------------------------------------------
@@ -98,8 +142,8 @@ class Engine:
         """Run a search; return the ``/api/search`` JSON (see DESIGN and the brief)."""
         started = time.perf_counter()
         params = check(q, filters, page, size, sort)
-        catalogue = self._open()
-        searcher = self._searcher()
+        snapshot = self._state()
+        catalogue, searcher = snapshot.catalogue, self._searcher(snapshot)
         parsed = parse_cached(params.q)
         query, hits = self._run(searcher, catalogue, parsed, params)
         if not hits and not parsed.browse:
@@ -182,7 +226,7 @@ class Engine:
 
     def paragraph(self, pid: str) -> dict | None:
         """A paragraph with footnotes, citations, its unit, neighbours and twin; None if unknown."""
-        catalogue = self._open()
+        catalogue = self._state().catalogue
         docnum = catalogue.by_id.get(pid) if isinstance(pid, str) else None
         if docnum is None:
             return None
@@ -202,7 +246,7 @@ class Engine:
 
     def unit(self, uid: str) -> dict | None:
         """A unit's metadata, all its paragraphs in order and their footnotes; None if unknown."""
-        catalogue = self._open()
+        catalogue = self._state().catalogue
         meta = catalogue.unit_meta(uid, self.labels) if isinstance(uid, str) else None
         if meta is None:
             return None
@@ -217,14 +261,14 @@ class Engine:
 
     def units(self) -> list[dict]:
         """Every unit's metadata, in corpus order."""
-        catalogue = self._open()
+        catalogue = self._state().catalogue
         if catalogue.unit_list is None:  # labelled once: the web asks on every page
             catalogue.unit_list = [catalogue.unit_meta(uid, self.labels) for uid in catalogue.units]
         return [dict(meta) for meta in catalogue.unit_list]
 
     def nearest_ids(self, pid: str, n: int = 5) -> list[str]:
         """Indexed paragraph ids closest to ``pid`` (for a helpful "not found")."""
-        catalogue = self._open()
+        catalogue = self._state().catalogue
         if not isinstance(pid, str) or not pid:
             return []
         close = difflib.get_close_matches(pid[:200], list(catalogue.by_id), n=n, cutoff=0.6)
@@ -238,7 +282,7 @@ class Engine:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
         if facet not in FACETS:
             raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
-        catalogue = self._open()
+        catalogue = self._state().catalogue
         if catalogue.all_counts is None:  # the whole index never changes while open
             catalogue.all_counts = facet_counts.count(
                 catalogue.columns, range(len(catalogue.docs)), self.labels)
@@ -282,6 +326,15 @@ def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+def _stamp_identity(index_dir: Path) -> tuple | None:
+    """What changes when a build swaps a new index in (None while there is none)."""
+    try:
+        status = (index_dir / STAMP_FILE).stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def check_stamp(index_dir: Path) -> dict:

@@ -9,6 +9,7 @@ from whoosh import index as whoosh_index
 
 from index import write
 from index.model import Document, Footnote, Paragraph, Unit, Verb
+from search import engine as engine_module
 from search.engine import Engine, IndexMismatch, IndexMissing
 
 
@@ -167,3 +168,30 @@ def test_engine_refuses_a_missing_stamp(built):
 def test_engine_reports_a_missing_index(tmp_path, make):
     with pytest.raises(IndexMissing, match="concord build"):
         Engine(make(tmp_path)).search("")
+
+
+def test_a_running_engine_answers_from_a_rebuilt_index(built, monkeypatch):
+    target, _ = built
+    monkeypatch.setattr(engine_module, "RECHECK_SECONDS", 0.0)
+    engine = Engine(target)
+    try:
+        assert engine.search('"腐败"')["total"] == 1
+        write.write_index(small_documents(text_of_op1="重建之后的案文"), target)
+        assert engine.search('"腐败"')["total"] == 0
+        assert engine.paragraph("A-RES-71-209/op1")["text"] == "重建之后的案文"
+    finally:
+        engine.close()
+
+
+def test_a_running_engine_keeps_its_index_when_the_new_one_is_unusable(built, monkeypatch):
+    target, _ = built
+    monkeypatch.setattr(engine_module, "RECHECK_SECONDS", 0.0)
+    engine = Engine(target)
+    try:
+        assert engine.search("腐败")["total"] == 1
+        (target / "stamp.json").write_text("{}", encoding="utf-8")  # as if built elsewhere
+        assert engine.search("腐败")["total"] == 1
+        with pytest.raises(IndexMismatch):
+            Engine(target).search("腐败")
+    finally:
+        engine.close()
