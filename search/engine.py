@@ -8,8 +8,6 @@ answers from the new one; until then, and if the new one cannot be opened, from 
 
 from __future__ import annotations
 
-import difflib
-import json
 import threading
 import time
 from dataclasses import dataclass
@@ -28,8 +26,10 @@ from search.facets import Labels
 from search.params import check, check_filters
 from search.query import ParsedQuery, parse
 from search.relax import partial_concept, relax
+from search.records import nearest_ids, paragraph_record, unit_record
 from search.rewrite import limit_prefixes, resolve_bigrams
-from search.schema import FACETS, SCHEMA_VERSION, STAMP_FILE, UNITS_FILE
+from search.schema import FACETS, UNITS_FILE
+from search.stamp import check_stamp, stamp_identity
 from search.suggest import suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
@@ -80,7 +80,7 @@ class Engine:
     def _load(self) -> "_Snapshot":
         """Open the index directory as it is now; raise if missing or stale."""
         check_stamp(self.index_dir)
-        stamp = _stamp_identity(self.index_dir)
+        stamp = stamp_identity(self.index_dir)
         ix = whoosh_index.open_dir(str(self.index_dir))
         with ix.reader() as reader:
             catalogue = Catalogue.load(reader, self.index_dir, UNITS_FILE)
@@ -97,7 +97,7 @@ class Engine:
         if not force and now - self._checked < RECHECK_SECONDS:
             return False
         self._checked = now
-        identity = _stamp_identity(self.index_dir)
+        identity = stamp_identity(self.index_dir)
         return identity is not None and identity != snapshot.stamp
 
     def _searcher(self, snapshot: "_Snapshot"):
@@ -226,38 +226,11 @@ class Engine:
 
     def paragraph(self, pid: str) -> dict | None:
         """A paragraph with footnotes, citations, its unit, neighbours and twin; None if unknown."""
-        catalogue = self._state().catalogue
-        docnum = catalogue.by_id.get(pid) if isinstance(pid, str) else None
-        if docnum is None:
-            return None
-        stored = catalogue.docs[docnum]
-        result = catalogue.result(docnum, self.labels)
-        result["snippet"] = highlight.snippet(result["text"], [], width=len(result["text"]))
-        prev_id, next_id = catalogue.neighbours(pid)
-        result.update(
-            footnotes=list(stored.get("footnotes") or []),
-            cites=facet_counts.facet_keys(stored, "cites"),
-            cite_units=dict(stored.get("cite_units") or {}),
-            unit=catalogue.unit_meta(stored["unit"], self.labels),
-            prev=prev_id, next=next_id, order=stored.get("order"),
-            other_lang=catalogue.other_lang(pid),
-        )
-        return result
+        return paragraph_record(self._state().catalogue, pid, self.labels)
 
     def unit(self, uid: str) -> dict | None:
         """A unit's metadata, all its paragraphs in order and their footnotes; None if unknown."""
-        catalogue = self._state().catalogue
-        meta = catalogue.unit_meta(uid, self.labels) if isinstance(uid, str) else None
-        if meta is None:
-            return None
-        paragraphs, footnotes = [], []
-        for pid in catalogue.units[uid]["paragraphs"]:
-            docnum = catalogue.by_id[pid]
-            para = catalogue.result(docnum, self.labels)
-            para["footnotes"] = list(catalogue.docs[docnum].get("footnotes") or [])
-            footnotes.extend(n for n in para["footnotes"] if n not in footnotes)
-            paragraphs.append(para)
-        return dict(meta, paragraphs=paragraphs, footnotes=footnotes)
+        return unit_record(self._state().catalogue, uid, self.labels)
 
     def units(self) -> list[dict]:
         """Every unit's metadata, in corpus order."""
@@ -268,15 +241,7 @@ class Engine:
 
     def nearest_ids(self, pid: str, n: int = 5) -> list[str]:
         """Indexed paragraph ids closest to ``pid`` (for a helpful "not found")."""
-        catalogue = self._state().catalogue
-        if not isinstance(pid, str) or not pid:
-            return []
-        close = difflib.get_close_matches(pid[:200], list(catalogue.by_id), n=n, cutoff=0.6)
-        if len(close) < n:
-            unit = pid.rpartition("/")[0]
-            same_unit = catalogue.units.get(unit, {}).get("paragraphs", [])
-            close += [i for i in same_unit if i not in close][: n - len(close)]
-        return close
+        return nearest_ids(self._state().catalogue, pid, n)
 
     def facet_values(self, facet: str) -> list[dict]:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
@@ -326,40 +291,3 @@ def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-def _stamp_identity(index_dir: Path) -> tuple | None:
-    """What changes when a build swaps a new index in (None while there is none)."""
-    try:
-        status = (index_dir / STAMP_FILE).stat()
-    except OSError:
-        return None
-    return status.st_ino, status.st_mtime_ns, status.st_size
-
-
-def check_stamp(index_dir: Path) -> dict:
-    """Raise IndexMissing / IndexMismatch unless ``index_dir`` holds a current index."""
-    if not index_dir.is_dir() or not whoosh_index.exists_in(str(index_dir)):
-        raise IndexMissing(f"no index in {index_dir}: build it first (concord build)")
-    path = index_dir / STAMP_FILE
-    try:
-        stamp = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise IndexMismatch(f"the index has no readable stamp ({error}): "
-                            "rebuild (concord build)") from error
-    from search.analysis import analysis_stamp
-
-    current = json.loads(json.dumps(analysis_stamp()))
-    if stamp.get("analysis") != current or stamp.get("schema") != SCHEMA_VERSION:
-        raise IndexMismatch("the index was built with another analyzer or schema "
-                            f"({_difference(stamp, current)}): rebuild (concord build)")
-    return stamp
-
-
-def _difference(stamp: dict, current: dict) -> str:
-    """Which stamp entries differ, for the error message."""
-    stored = stamp.get("analysis") or {}
-    keys = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
-    if stamp.get("schema") != SCHEMA_VERSION:
-        keys.append("schema")
-    return "differs in " + ", ".join(keys) if keys else "unknown difference"
