@@ -114,7 +114,7 @@ def unit_record(doc: Document, unit: Unit) -> dict:
         "id": unit.id,
         "label": unit.label,
         "title": unit.title,
-        "symbol": unit.symbol or doc.symbol,
+        "symbol": unit.symbol,  # its own; the document's is under "document"
         "acting_body": unit.acting_body,
         "status": unit.status,
         "body": unit.body or doc.body,

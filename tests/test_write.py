@@ -96,6 +96,8 @@ def test_units_file_lists_paragraphs_in_order(built):
     assert [u["id"] for u in units] == ["A-RES-71-209", "A-RES-71-210"]
     assert units[1]["paragraphs"] == ["A-RES-71-210/op1", "A-RES-71-210/op1a"]
     assert (units[1]["status"], units[1]["session"], units[1]["label"]) == ("draft", "ga-71", "71/210")
+    assert (units[0]["symbol"], units[1]["symbol"]) == ("A/RES/71/209", None)
+    assert units[1]["document"]["symbol"] == "A/RES/71/209"
 
 
 def test_stamp_records_analysis_and_corpus(built):
