@@ -8,6 +8,8 @@ from threading import Lock
 
 from search.schema import FACETS
 
+MAX_LABELS = 10_000  # cached labels before the cache starts afresh
+
 
 class Labels:
     """``label(facet, key)`` from the lexicon, cached; the key itself when unknown."""
@@ -22,6 +24,8 @@ class Labels:
         if cached is None:
             cached = _lookup(facet, key)
             with self._lock:
+                if len(self._cache) >= MAX_LABELS:  # unknown keys come from user input
+                    self._cache.clear()
                 self._cache[(facet, key)] = cached
         return dict(cached)
 

@@ -64,6 +64,7 @@ class _Builder:
         self.theme_keys = {theme.key for theme in themes()} if themes else set()
 
     def build(self, text: str) -> ParsedQuery:
+        """Tokens → items → clauses → one query, with its reading."""
         tokens = tokenize(text)
         entries, excluded, filters = self._entries(tokens)
         clauses = self._clauses(entries)
