@@ -10,6 +10,8 @@ the same.
 
 from __future__ import annotations
 
+import re
+from itertools import combinations
 from typing import Any
 
 from whoosh import query as Q
@@ -29,6 +31,14 @@ MAX_CLAUSES = 32  # more words than this is noise; the rest are ignored (and sai
 # Function words dropped between concepts in a run of Chinese (never from a lone word).
 CONNECTIVES = frozenset({"和", "及", "与", "的", "并", "或", "以及", "等", "和或"})
 KIND_ALIASES = {"operative": "op", "preambular": "pp", "执行": "op", "序言": "pp"}
+# A Chinese word whose characters the text orders or spaces otherwise (野生动物 in
+# 野生动植物, 人口贩运 in 贩运人口) still matches when all but one of its bigrams occur.
+LOOSE_BOOST = 0.25
+LOOSE_MAX_BIGRAMS = 6  # longer words would make too many combinations; they rarely need it
+# A resolution number or symbol: the resolution itself, and the paragraphs that cite it.
+REFERENCE = re.compile(r"^(?:A/RES/)?((?:S-)?\d{1,4}/\d{1,4})$", re.I)
+UNIT_BOOST = 1.5
+CITE_BOOST = 0.5
 
 
 def parse(text: str, lexicon: Lexicon | None = None,
@@ -205,12 +215,42 @@ class _Builder:
     def _literals(self, text: str) -> list[Item]:
         return [item for word in text.split() if (item := self._literal(word)) is not None]
 
-    def _literal(self, word: str, shown: str | None = None) -> Item | None:
-        """A word as typed: a phrase on the word field, OR-ed with bigrams for Chinese."""
+    def _literal(self, word: str, shown: str | None = None, exact: bool = False) -> Item | None:
+        """A word as typed: a phrase on the word field, OR-ed with bigrams for Chinese.
+
+        Unless ``exact`` (a quoted phrase), a Chinese word also matches loosely and a
+        resolution number also finds the resolution and the paragraphs citing it.
+        """
         terms = self.analyzers.text(word)
         if not terms:
             return None
-        return Item(any_of(self._form_queries(word, terms)), shown or word, terms=terms)
+        queries = self._form_queries(word, terms)
+        if not exact:
+            queries += self._reference(word)
+            if len(terms) == 1:  # one word the text may spell otherwise; phrases stay phrases
+                queries += self._loose_chinese(word)
+        return Item(any_of(queries), shown or word, terms=terms)
+
+    def _loose_chinese(self, word: str) -> list[Q.Query]:
+        """All but one of the word's bigrams, anywhere in the paragraph (weighed low)."""
+        if not has_cjk(word) or CJK_GAP.sub("", word) != word.strip():
+            return []
+        bigrams = list(dict.fromkeys(self.analyzers.bigram(word.strip())))
+        if not 3 <= len(bigrams) <= LOOSE_MAX_BIGRAMS:
+            return []
+        groups = [all_of([Q.Term("text_bigram", b) for b in group])
+                  for group in combinations(bigrams, len(bigrams) - 1)]
+        return [Q.Or(groups, boost=LOOSE_BOOST)]
+
+    def _reference(self, word: str) -> list[Q.Query]:
+        """For 71/209 or A/RES/71/209: the unit of that resolution and its citations."""
+        m = REFERENCE.match(word.strip())
+        if m is None:
+            return []
+        number = m.group(1).upper()
+        unit = "A-RES-" + number.replace("/", "-")
+        return [Q.Term("unit", unit, boost=UNIT_BOOST), Q.Term("unit", unit + ".en", boost=UNIT_BOOST),
+                Q.Term("cites", number, boost=CITE_BOOST)]
 
     def _form_queries(self, form: str, terms: list[str]) -> list[Q.Query]:
         """The word-field phrase of ``form`` and, for Chinese, its bigram phrase.
@@ -250,7 +290,7 @@ class _Builder:
     def _single_item(self, token: Token) -> Item | None:
         """The item of a phrase, prefix, filter or negated word token."""
         if token.kind == "phrase":
-            item = self._literal(token.text, shown=f"“{token.text.strip()}”")
+            item = self._literal(token.text, shown=f"“{token.text.strip()}”", exact=True)
             if item is not None:
                 item.terms = None  # an exact phrase stays exact, even when nothing matches
             return item

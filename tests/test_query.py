@@ -130,8 +130,12 @@ TABLE = [
     ("a*", NOTHING),
     ("洗*", NOTHING),
     # symbols stay whole
-    ("A/RES/71/209", "text:a/res/71/209"),
-    ("71/209", "text:71/209"),
+    # a resolution number finds the resolution itself and the paragraphs citing it
+    ("A/RES/71/209", "(text:a/res/71/209 OR unit:A-RES-71-209^1.5 OR unit:A-RES-71-209.en^1.5 OR cites:71/209^0.5)"),
+    ("71/209", "(text:71/209 OR unit:A-RES-71-209^1.5 OR unit:A-RES-71-209.en^1.5 OR cites:71/209^0.5)"),
+    # one Chinese word also matches when all but one of its bigrams occur (野生动植物)
+    ("野生动物", "(text:野生动物 OR text_bigram:\"野生 生动 动物\" OR ((text_bigram:野生 AND text_bigram:生动) OR (text_bigram:野生 AND text_bigram:动物) OR (text_bigram:生动 AND text_bigram:动物)))"),
+    ("\"野生动物\"", "(text:野生动物 OR text_bigram:\"野生 生动 动物\")"),
     # bad input: escaped, never an exception
     ("AND", NOTHING),
     ("OR", NOTHING),
@@ -226,9 +230,18 @@ def test_any_text_parses(text):
     assert set(result.reading) == {"zh", "en"}
 
 
+def test_loose_chinese_is_weighed_below_the_word_itself():
+    from whoosh import query as Q
+
+    from search.query import LOOSE_BOOST
+
+    loose = [q for q in parsed("野生动物").query.subqueries if isinstance(q, Q.Or)]
+    assert [q.boost for q in loose] == [LOOSE_BOOST] and LOOSE_BOOST < 1
+
+
 def test_relax_drops_words_found_nowhere():
     loose = relax(parsed("resolution 70/174"), known=lambda term: term != "resolut")
-    assert loose.describe() == "text:70/174"
+    assert loose.describe() == "(text:70/174 OR unit:A-RES-70-174^1.5 OR unit:A-RES-70-174.en^1.5 OR cites:70/174^0.5)"
     assert loose.reading == {
         "en": "searching 70/174; left out (in no paragraph): resolution",
         "zh": "搜索 70/174；已略去（无段落包含）：resolution"}

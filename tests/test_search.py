@@ -454,3 +454,21 @@ def test_sort_by_date_with_words_keeps_only_matches_newest_first(engine, corpus_
     ids = all_ids(engine, "腐败", sort="date")
     assert sorted(ids) == sorted(all_ids(engine, "腐败"))
     assert [dates[i] for i in ids] == sorted((dates[i] for i in ids), reverse=True)
+
+
+def test_a_word_the_text_spells_otherwise_is_still_found(engine, paragraphs):
+    """野生动物 is not in 野生动植物; the paragraphs that say 野生动植物 are still found."""
+    wanted = {p.id for p in containing(paragraphs, "野生动植物")}
+    found = all_ids(engine, "野生动物")
+    assert len(wanted) > 20 and wanted <= set(found)
+    exact = {p.id for p in containing(paragraphs, "野生动物")}
+    assert set(found[: len(exact)]) == exact  # the literal spelling ranks first
+
+
+def test_a_resolution_number_finds_the_resolution_and_its_citations(engine, corpus_documents):
+    unit = [p.id for d in corpus_documents for u in d.units if u.id == "A-RES-71-209" for p in u.paragraphs]
+    citing = {p.id for d in corpus_documents for u in d.units for p in u.paragraphs if "71/209" in p.cites}
+    for q in ("A/RES/71/209", "a/res/71/209", "71/209"):
+        found = all_ids(engine, q)
+        assert set(found) == set(unit) | citing, q
+    assert set(all_ids(engine, "A/RES/71/209")[:10]) <= set(unit)  # the resolution before its citations
