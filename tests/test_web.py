@@ -478,3 +478,9 @@ def test_odd_ids_are_404s(client, pid):
 def test_a_unit_id_is_not_a_paragraph_id(client):
     assert client.get("/p/A-RES-71-209").status_code == 404
     assert client.get("/u/A-RES-71-209").status_code == 200
+
+
+def test_cited_resolutions_link_to_the_corpus_or_to_a_search(client):
+    html = client.get("/p/A-RES-80-229/pp1").get_data(as_text=True)
+    assert '<a class="cite-ref" href="/u/A-RES-71-209">71/209</a>' in html
+    assert '<a class="cite-ref" href="/?q=46/152">46/152</a>' in html
