@@ -30,17 +30,26 @@ PAGE_SYMBOL = re.compile(r"^\s*((?:A|E|S)/[A-Z0-9.]+(?:/[A-Z0-9.]+)+)\s*$")
 # Lines that always begin a new block: numbered and lettered paragraphs, unit labels,
 # acting-body lines, report sections, closing date and meeting lines.
 CN_NUM = "一二三四五六七八九十"
+ACTING_BODIES = {  # the acting-body line as printed → the body's facet key
+    "大会": "ga",
+    "经济及社会理事会": "ecosoc",
+    "预防犯罪和刑事司法委员会": "ccpcj",
+    "The General Assembly": "ga",
+    "The Economic and Social Council": "ecosoc",
+    "The Commission on Crime Prevention and Criminal Justice": "ccpcj",
+}
+ACTING_LINE = re.compile(r"^(?:" + "|".join(ACTING_BODIES) + r")\s*[，,：:]?\s*$")
+UNIT_LABEL = re.compile(rf"^(?:(?P<draft>决议草案|决定草案)(?P<n>[{CN_NUM}]+)"
+                        r"|第\s*(?P<sym>\d+/\d+)\s*号(?P<kind>决议|决定))\s*$")
+SECTION_LINE = re.compile(r"^(?P<letter>[A-Z])\.\s+(?P<text>.+)$")
 STARTS = [
     re.compile(r"^\d{1,3}\s*\.\s*\S"),
     re.compile(rf"^[-–]?\s*[(（]\s*(?:[a-z]|[{CN_NUM}]+)\s*[)）]"),
     re.compile(r"^[a-z]\.\s"),
-    re.compile(r"^[A-Z]\.\s"),
-    re.compile(rf"^(?:决议|决定)草案[{CN_NUM}]+\s*$"),
-    re.compile(r"^第\s*\d+/\d+\s*号(?:决议|决定)\s*$"),
+    SECTION_LINE,
+    UNIT_LABEL,
     re.compile(r"^\d+/\d+\.\s"),
-    re.compile(r"^(?:大会|经济及社会理事会|预防犯罪和刑事司法委员会|The General Assembly|"
-               r"The Economic and Social Council|The Commission on Crime Prevention and "
-               r"Criminal Justice)\s*[，,：:]?\s*$"),
+    ACTING_LINE,
     re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$"),
     re.compile(r"^第\s*\d+\s*次全体会议\s*$"),
 ]
@@ -203,13 +212,12 @@ def join_page_breaks(paras: list[str]) -> tuple[list[str], int]:
     out: list[str] = []
     joins = 0
     in_body = False
-    acting_body = STARTS[7]
     for para in paras:
-        if acting_body.match(para) and out:  # the first line is the masthead ("大会")
+        if ACTING_LINE.match(para) and out:  # the first line is the masthead ("大会")
             in_body = True
-        elif STARTS[4].match(para) or STARTS[5].match(para) or STARTS[3].match(para) or AGENDA.search(para):
+        elif UNIT_LABEL.match(para) or SECTION_LINE.match(para) or AGENDA.search(para):
             in_body = False  # a unit label, report section or agenda: headings and lists follow
-        if in_body and out and not is_start(para) and not is_complete(out[-1]) and not acting_body.match(out[-1]):
+        if in_body and out and not is_start(para) and not is_complete(out[-1]) and not ACTING_LINE.match(out[-1]):
             out[-1] = _join(out[-1], para)
             joins += 1
         else:

@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import re
 
-from index.clean import CN_NUM, Block, CleanDocument
+from index.clean import ACTING_BODIES, AGENDA, CN_NUM, SECTION_LINE, UNIT_LABEL, Block, CleanDocument
 from index.model import Document, Footnote, Paragraph, Unit
 
-ACTING_BODIES = {
-    "大会": "ga",
-    "经济及社会理事会": "ecosoc",
-    "预防犯罪和刑事司法委员会": "ccpcj",
-    "The General Assembly": "ga",
-    "The Economic and Social Council": "ecosoc",
-    "The Commission on Crime Prevention and Criminal Justice": "ccpcj",
-}
 ACTING = re.compile(r"^(" + "|".join(ACTING_BODIES) + r")\s*(?:[，,：:]\s*(.*))?$")
-LABEL = re.compile(rf"^(?:(?P<draft>决议草案|决定草案)(?P<n>[{CN_NUM}]+)|第\s*(?P<sym>\d+/\d+)\s*号(?P<kind>决议|决定))\s*$")
 GA_TITLE = re.compile(r"^(?P<sym>\d+/\d+)\.\s*(?P<title>.+)$")
-EN_TITLE = re.compile(r"^(?P<sym>\d+/\d+)\.\s+(?P<title>[A-Z].+)$")
-SECTION = re.compile(r"^(?P<letter>[A-Z])\.\s+(?P<text>.+)$")
 NUMBERED = re.compile(r"^(?P<n>\d{1,3})\s*\.\s*(?P<text>\S.*)$")
 LETTERED = re.compile(r"^[-–]?\s*[(（]\s*(?P<s>[a-z])\s*[)）]\s*(?P<text>.*)$")
 NESTED = re.compile(rf"^[-–]?\s*(?:[(（]\s*[{CN_NUM}]+\s*[)）]|[a-z]\.\s|[-–]\s)")
 CLOSING = re.compile(r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|第\s*\d+\s*次全体会议|\d{1,2} \w+ \d{4}|\d+(?:st|nd|rd|th) plenary meeting)\s*\.?$")
 REPORT_PARA = re.compile(r"委员会建议|提请经济及社会理事会注意|Commission .*recommends")
-AGENDA = re.compile(r"临时议程(?:和文件)?\s*$|^Provisional agenda")
 BODY_NAMES = {"ga": "大会", "ecosoc": "经济及社会理事会", "ccpcj": "预防犯罪和刑事司法委员会", "c3": "大会"}
 CN_DIGITS = {ch: i + 1 for i, ch in enumerate(CN_NUM)}
 
@@ -106,10 +94,10 @@ class _Builder:
     # -- the walk ------------------------------------------------------------------------
     def feed(self, block: Block) -> None:
         text = block.text
-        if m := LABEL.match(text):
+        if m := UNIT_LABEL.match(text):
             self.label(m)
             return
-        if m := SECTION.match(text):
+        if m := SECTION_LINE.match(text):
             self.section(m.group("text"))
             return
         if self.state in ("head", "end") and (m := GA_TITLE.match(text)):
@@ -263,7 +251,7 @@ def assign_ids(doc: Document) -> None:
         if unit.symbol:
             uid = symbol_id(unit.symbol)
         else:
-            m = LABEL.match(unit.label)
+            m = UNIT_LABEL.match(unit.label)
             if m and m.group("sym"):
                 kind = "RES" if m.group("kind") == "决议" else "DEC"
                 uid = f"CCPCJ-{kind}-{m.group('sym').replace('/', '-')}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from index.clean import UNIT_LABEL
 from index.model import Document, Verb
 from search.lexicon.verbs import lead_verb
 
@@ -53,7 +54,7 @@ def citation_targets(documents: list[Document]) -> dict[str, str]:
         for unit in doc.units:
             if unit.symbol and unit.symbol.startswith("A/RES/"):
                 targets[unit.symbol.removeprefix("A/RES/")] = unit.id
-            m = re.match(r"第\s*(\d+/\d+)\s*号决议", unit.label)
-            if m:
-                targets.setdefault(m.group(1), unit.id)
+            m = UNIT_LABEL.match(unit.label)
+            if m and m.group("kind") == "决议":
+                targets.setdefault(m.group("sym"), unit.id)
     return targets
