@@ -182,13 +182,8 @@ class _Builder:
         # else: a sub-heading between operative paragraphs ("评价和监督"): not a paragraph
 
     def closing(self, text: str) -> None:
-        m = re.match(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
-        if m and self.unit is not None:
-            self.unit.date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        m = re.match(r"(\d{1,2}) (\w+) (\d{4})$", text)
-        if m and self.unit is not None and m.group(2).lower() in MONTHS:
-            month = MONTHS.index(m.group(2).lower()) + 1
-            self.unit.date = f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}"
+        if self.unit is not None:
+            self.unit.date = iso_date(text) or self.unit.date
         self.state = "end"
 
 
@@ -204,6 +199,19 @@ MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augus
           "september", "october", "november", "december"]
 
 
+ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+EN_DATE = re.compile(r"(\d{1,2}) ([A-Za-z]+) (\d{4})")
+
+
+def iso_date(text: str) -> str | None:
+    """The first date printed in Chinese or English (2016 年 12 月 19 日, 19 December 2016), ISO."""
+    if m := ZH_DATE.search(text):
+        return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    if (m := EN_DATE.search(text)) and m.group(2).lower() in MONTHS:
+        return f"{m.group(3)}-{MONTHS.index(m.group(2).lower()) + 1:02d}-{int(m.group(1)):02d}"
+    return None
+
+
 def en_ordinal(text: str) -> int:
     """English ordinal words up to 99: "Seventy-first" → 71, "twentieth" → 20."""
     words = text.lower().split("-")
@@ -217,9 +225,8 @@ def _read_english_header(doc: Document, joined: str) -> None:
         doc.session = doc.session or (f"ga-{n}" if (n := en_ordinal(m.group(1))) else None)
     if m := re.search(r"Agenda item\s+(\d+)", joined, re.I):
         doc.agenda_item = doc.agenda_item or m.group(1)
-    if m := re.search(r"adopted by the General Assembly on (\d{1,2}) (\w+) (\d{4})", joined):
-        month = MONTHS.index(m.group(2).lower()) + 1 if m.group(2).lower() in MONTHS else 0
-        doc.date = doc.date or (f"{m.group(3)}-{month:02d}-{int(m.group(1)):02d}" if month else None)
+    if m := re.search(r"adopted by the General Assembly on (.+)", joined):
+        doc.date = doc.date or iso_date(m.group(1))
         doc.status, doc.body = "adopted", doc.body or "ga"
 
 
@@ -232,8 +239,8 @@ def read_header(doc: Document, header: list[str]) -> None:
         doc.session = doc.session or f"{'ga'}-{cn_to_int(m.group(1))}"
     if m := re.search(r"议程项目\s*(\d+)", joined):
         doc.agenda_item = doc.agenda_item or m.group(1)
-    if m := re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日大会决议", joined):
-        doc.date = doc.date or f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    if m := re.search(r"(.+日)大会决议", joined):
+        doc.date = doc.date or iso_date(m.group(1))
         doc.status, doc.body = "adopted", doc.body or "ga"
     if "第三委员会" in joined and "决议草案" in joined:
         doc.status, doc.body = "draft", doc.body or "c3"

@@ -158,3 +158,15 @@ def test_budget_table_is_a_table_not_paragraphs(doc_by_file):
 def test_unit_dates_come_from_the_closing_lines(doc_by_file):
     assert doc_by_file["003"].units[0].date == "2025-12-18"
     assert doc_by_file["000"].units[0].title == "加强联合国预防犯罪和刑事司法方案，特别是其技术合作能力"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [("2016 年 12 月 19 日大会决议", "2016-12-19"), ("2025年12月18日", "2025-12-18"),
+     ("Resolution adopted on 9 March 2011", "2011-03-09"), ("65th plenary meeting", None),
+     ("19 Smarch 2016", None)],
+)
+def test_iso_date(text, iso):
+    from index.structure import iso_date
+
+    assert iso_date(text) == iso
