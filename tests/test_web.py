@@ -484,3 +484,10 @@ def test_cited_resolutions_link_to_the_corpus_or_to_a_search(client):
     html = client.get("/p/A-RES-80-229/pp1").get_data(as_text=True)
     assert '<a class="cite-ref" href="/u/A-RES-71-209">71/209</a>' in html
     assert '<a class="cite-ref" href="/?q=46/152">46/152</a>' in html
+
+
+@pytest.mark.parametrize("url", ["/p/A-RES-71-209/pp3", "/u/A-RES-71-209"])
+def test_footnotes_are_shown_on_paragraph_and_unit_pages(client, url):
+    html = client.get(url).get_data(as_text=True)
+    assert html.count('class="footnotes"') == 1
+    assert '<li value="6" lang="zh-Hans">第 70/174 号决议，附件。</li>' in html
