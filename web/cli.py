@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 DEFAULT_CORPUS = "corpus"
@@ -90,22 +89,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app with waitress, building the index first when it is missing or stale."""
     import waitress
 
-    from search.engine import Engine, IndexMismatch, IndexMissing
+    from search.engine import IndexMismatch, IndexMissing
     from web.app import close_engine, create_app, get_engine
 
-    engine = Engine(args.index)
-    try:
-        engine.search("")
-    except (IndexMissing, IndexMismatch) as exc:
-        print(f"concord: {exc} — building it now from {args.corpus}", file=sys.stderr)
-        code = cmd_build(args)
-        if code and not Path(args.index).exists():
-            return code
-    finally:
-        engine.close()
     app = create_app({"INDEX_DIR": str(args.index)})
     with app.app_context():  # load the segmenter and open the index before the first request
-        get_engine().warm_up()
+        engine = get_engine()
+        try:
+            engine.warm_up()
+        except (IndexMissing, IndexMismatch) as exc:
+            print(f"concord: {exc} — building it now from {args.corpus}", file=sys.stderr)
+            code = cmd_build(args)
+            if code and not Path(args.index).exists():
+                return code
+            engine.warm_up()  # the engine opens the index it failed to open before
     print(f"Serving Concord on http://{args.host}:{args.port}/", file=sys.stderr)
     try:
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
