@@ -236,7 +236,7 @@ def read_header(doc: Document, header: list[str]) -> None:
     if doc.lang == "en":
         _read_english_header(doc, joined)
     if m := re.search(rf"第([{CN_NUM}]+)届会议", joined):
-        doc.session = doc.session or f"{'ga'}-{cn_to_int(m.group(1))}"
+        doc.session = doc.session or f"ga-{cn_to_int(m.group(1))}"
     if m := re.search(r"议程项目\s*(\d+)", joined):
         doc.agenda_item = doc.agenda_item or m.group(1)
     if m := re.search(r"(.+日)大会决议", joined):
@@ -286,8 +286,7 @@ def structure(clean: CleanDocument, manifest: dict | None = None) -> Document:
         builder.feed(block)
     read_header(doc, builder.header)
     if not doc.symbol:
-        single = [u for u in doc.units if GA_TITLE.match(u.label + ". x") and "/" in u.label]
-        if len(doc.units) == 1 and single:
+        if len(doc.units) == 1 and re.fullmatch(r"\d+/\d+", doc.units[0].label):
             doc.symbol = f"A/RES/{doc.units[0].label}"
         elif clean.page_symbols:
             doc.symbol = clean.page_symbols[0]

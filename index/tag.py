@@ -6,6 +6,7 @@ import re
 
 from index.clean import UNIT_LABEL
 from index.model import Document, Verb
+from search.lexicon import tag_themes
 from search.lexicon.verbs import lead_verb
 
 # "第 70/174、70/175 和 70/182 号决议", "第 46/152 号、…第 60/1 号…决议", "S-30/1号决议"
@@ -28,21 +29,13 @@ def cites(text: str, lang: str = "zh") -> list[str]:
     return found
 
 
-def _themes(text: str, lang: str) -> list[str]:
-    try:
-        from search.lexicon import tag_themes
-    except ImportError:  # the taxonomy is not installed: no themes rather than a crash
-        return []
-    return tag_themes(text, lang)
-
-
 def tag(doc: Document) -> Document:
     """Fill in verb, themes and cites for every paragraph of a document (in place)."""
     for unit in doc.units:
         for para in unit.paragraphs:
             found = lead_verb(para.text, para.lang)
             para.verb = Verb(key=found[0], lead=found[1]) if found else None
-            para.themes = _themes(para.text, para.lang)
+            para.themes = tag_themes(para.text, para.lang)
             para.cites = cites(para.text, para.lang)
     return doc
 
