@@ -61,7 +61,7 @@ def load_dictionary(system: str) -> None:
 def import_system(system: str) -> None:
     """Import what the system needs to answer (the import phase of a cold start)."""
     if system == "concord":
-        import search.engine  # noqa: F401
+        import search.engine.core  # noqa: F401
     else:
         import bench.baseline
 

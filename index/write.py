@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index.model import Document, Paragraph, Unit
-from search.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
+from search.store.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
 
 
 def write_index(documents: list[Document], index_dir: Path) -> int:

@@ -6,7 +6,7 @@ from collections import Counter
 from itertools import chain
 from threading import Lock
 
-from search.schema import FACETS
+from search.store.schema import FACETS
 
 MAX_LABELS = 10_000  # cached labels before the cache starts afresh
 

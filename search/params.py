@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from search.errors import QueryError
-from search.schema import FILTER_FIELDS
+from search.store.schema import FILTER_FIELDS
 
 MAX_QUERY = 500
 MAX_PAGE = 1000

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from search.analysis import bigram_analyzer, segment
 from search.facets import facet_label
-from search.query import parse
-from search.relax import partial_concept, relax
-from search.syntax import Token, tokenize
+from search.query.build import parse
+from search.query.relax import partial_concept, relax
+from search.query.syntax import Token, tokenize
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def test_any_text_parses(text):
 def test_loose_chinese_is_weighed_below_the_word_itself():
     from whoosh import query as Q
 
-    from search.query import LOOSE_BOOST
+    from search.query.build import LOOSE_BOOST
 
     loose = [q for q in parsed("野生动物").query.subqueries if isinstance(q, Q.Or)]
     assert [q.boost for q in loose] == [LOOSE_BOOST] and LOOSE_BOOST < 1

@@ -20,12 +20,12 @@ from whoosh import query as Q
 from index.write import write_index
 from index.model import Document, Paragraph, Unit
 from search.analysis import normalize
-from search.catalogue import Catalogue
+from search.engine.catalogue import Catalogue
 from search.engine import Engine, QueryError
 from search.lexicon import match_chinese
 from search.query import parse
-from search.rewrite import joined_bigrams, limit_prefixes, resolve_bigrams
-from search.syntax import CLOSE_QUOTES, OPEN_QUOTES
+from search.engine.rewrite import joined_bigrams, limit_prefixes, resolve_bigrams
+from search.query.syntax import CLOSE_QUOTES, OPEN_QUOTES
 
 
 @pytest.fixture(scope="module")

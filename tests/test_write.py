@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 
 from index import write
 from index.model import Document, Footnote, Paragraph, Unit, Verb
-from search import engine as engine_module
+from search.engine import core as engine_module
 from search.engine import Engine, IndexMismatch, IndexMissing
 
 

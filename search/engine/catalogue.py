@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from search.analysis import normalize
 from search.facets import Labels, facet_keys
-from search.schema import FACETS
+from search.store.schema import FACETS
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Catalogue:
     doc_order: list[int]
     vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
     normalized: list[str]  # each text as the analyzer normalises it (substring matching)
-    substring_scores: dict = field(default_factory=dict)  # see search.rewrite
+    substring_scores: dict = field(default_factory=dict)  # see search.engine.rewrite
     unit_list: list[dict] | None = None  # Engine.units(), built on first use
     all_counts: dict[str, list[dict]] | None = None  # Engine.facet_values(), likewise
     filter_docs: dict[str, set[int]] = field(default_factory=dict)  # by filter query

@@ -19,18 +19,18 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 
 from search import facets as facet_counts
-from search import highlight
-from search.catalogue import Catalogue
+from search.engine import highlight
+from search.engine.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
-from search.query import ParsedQuery, parse
-from search.relax import partial_concept, relax
-from search.records import nearest_ids, paragraph_record, unit_record
-from search.rewrite import limit_prefixes, resolve_bigrams
-from search.schema import FACETS, UNITS_FILE
-from search.stamp import check_stamp, stamp_identity
-from search.suggest import suggest
+from search.query.build import ParsedQuery, parse
+from search.query.relax import partial_concept, relax
+from search.engine.records import nearest_ids, paragraph_record, unit_record
+from search.engine.rewrite import limit_prefixes, resolve_bigrams
+from search.store.schema import FACETS, UNITS_FILE
+from search.store.stamp import check_stamp, stamp_identity
+from search.engine.suggest import suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
 

@@ -14,8 +14,8 @@ from typing import Callable
 from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
-from search.rewrite import joined_bigrams
-from search.sources import all_cjk
+from search.engine.rewrite import joined_bigrams
+from search.query.sources import all_cjk
 
 SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
 CONTEXT_CHARS = 40  # characters kept before the first match of the window

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import difflib
 
-from search import highlight
-from search.catalogue import Catalogue
+from search.engine import highlight
+from search.engine.catalogue import Catalogue
 from search.facets import Labels, facet_keys
 
 

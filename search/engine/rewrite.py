@@ -19,7 +19,7 @@ import math
 from whoosh import matching
 from whoosh import query as Q
 
-from search.schema import BIGRAM_BOOST
+from search.store.schema import BIGRAM_BOOST
 
 K1, B = 1.2, 0.75  # the BM25 constants whoosh uses by default
 PREFIX_CAP = 64  # most terms one prefix may expand to

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from whoosh.query import NullQuery
 
-from search.query import parse
+from search.query.build import parse
 
 CUTOFF = 0.75  # similarity needed to propose a glossary form instead of a typed word
 MAX_WORD = 30  # longer "words" are noise, not typos

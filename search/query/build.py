@@ -2,7 +2,7 @@
 
 :func:`parse` is pure (no index): words must all match, ``OR`` joins neighbours,
 ``-x`` excludes, ``field:value`` filters, ``"..."`` is exact, ``prefix*`` expands at
-run time (``search.rewrite.limit_prefixes``, capped). Every run of plain words is
+run time (``search.engine.rewrite.limit_prefixes``, capped). Every run of plain words is
 matched against the glossary, longest first; each matched concept becomes an OR group of
 its Chinese and English forms and variants, so 洗錢, 洗钱 and "money laundering" read
 the same.
@@ -17,12 +17,12 @@ from typing import Any
 from whoosh import query as Q
 
 from search.facets import facet_label
-from search.parsed import Item, ParsedQuery, all_of, any_of
-from search.reading import describe_filter, describe_reading
-from search.schema import FACETS
-from search.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
+from search.query.parsed import Item, ParsedQuery, all_of, any_of
+from search.query.reading import describe_filter, describe_reading
+from search.store.schema import FACETS
+from search.query.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
                             has_cjk)
-from search.syntax import Token, tokenize
+from search.query.syntax import Token, tokenize
 
 PHRASE_BOOST = 2.0  # the whole query as an exact phrase ranks above scattered words
 THEME_BOOST = 0.3  # a paragraph tagged with a concept's theme, without its words

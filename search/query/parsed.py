@@ -14,7 +14,7 @@ class Item:
     query: Q.Query
     shown: str
     expanded: list[str] = field(default_factory=list)
-    terms: list[str] | None = None  # an unquoted word's terms (see search.relax)
+    terms: list[str] | None = None  # an unquoted word's terms (see search.query.relax)
     described: tuple[str, str] | None = None  # a filter in words: (en, zh)
 
 

@@ -15,10 +15,10 @@ from typing import Callable
 
 from whoosh import query as Q
 
-from search.parsed import Item, ParsedQuery, all_of, any_of
-from search.query import concept_item
-from search.reading import describe_reading
-from search.sources import Analyzers, default_lexicon, has_cjk
+from search.query.parsed import Item, ParsedQuery, all_of, any_of
+from search.query.build import concept_item
+from search.query.reading import describe_reading
+from search.query.sources import Analyzers, default_lexicon, has_cjk
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,30}")
 
@@ -73,7 +73,7 @@ def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
                     limit: int = 3) -> Item | None:
     """The concepts whose English name holds ``word`` (Doha → Doha Declaration), if few.
 
-    Used only when the word itself is in no paragraph (see ``search.relax``).
+    Used only when the word itself is in no paragraph (see ``search.query.relax``).
     """
     lexicon = lexicon or default_lexicon()
     if not _LATIN_WORD.fullmatch(word) or not hasattr(lexicon, "glossary"):

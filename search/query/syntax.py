@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from search.schema import FILTER_FIELDS
+from search.store.schema import FILTER_FIELDS
 
 QUERY_FIELDS: tuple[str, ...] = FILTER_FIELDS + ("year",)
 OPEN_QUOTES = '"“「『'

@@ -8,7 +8,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search.errors import IndexMismatch, IndexMissing
-from search.schema import SCHEMA_VERSION, STAMP_FILE
+from search.store.schema import SCHEMA_VERSION, STAMP_FILE
 
 
 def stamp_identity(index_dir: Path) -> tuple | None:
