@@ -16,6 +16,10 @@ from index.tag import citation_targets, tag
 MANIFEST = "manifest.toml"
 
 
+class CorpusError(RuntimeError):
+    """The corpus folder itself cannot be used (missing, not a folder, unreadable)."""
+
+
 @dataclass
 class Problem:
     """A file that was skipped, and why (the message names the file)."""
@@ -61,7 +65,11 @@ def parse_file(path: str | Path, manifest: dict | None = None) -> Document:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """The document files of a corpus directory, in name order."""
+    """The document files of a corpus directory, in name order; CorpusError if it is unusable."""
+    if not corpus_dir.exists():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist")
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} is not a folder")
     return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix == ".txt")
 
 
@@ -89,12 +97,27 @@ def link_citations(documents: list[Document]) -> None:
                 para.cite_units = {c: targets[c] for c in para.cites if c in targets and targets[c] != unit.id}
 
 
-def build(corpus_dir: str | Path, index_dir: str | Path, progress: Callable[[Iterable], Iterable] = iter) -> BuildReport:
-    """Parse the corpus and write a fresh index; skipped files are listed in the report."""
-    from index.write import write_index  # the writer pulls in Whoosh; parsing alone does not
+def build(corpus_dir: str | Path, index_dir: str | Path, progress: Callable[[Iterable], Iterable] = iter,
+          allow_empty: bool = False, wait: bool = True) -> BuildReport:
+    """Parse the corpus and publish a new generation; skipped files are listed in the report.
 
-    documents, problems = parse_corpus(corpus_dir, progress)
-    written = write_index(documents, Path(index_dir))
+    Holds the writer lock from the start (waiting for it, or IndexBusy when not ``wait``);
+    EmptyBuild when nothing would be published and not ``allow_empty``.
+    """
+    from index.publish import writer_lock
+    from index.write import EmptyBuild, write_index  # the writer pulls in Whoosh; parsing alone does not
+
+    with writer_lock(index_dir, wait=wait):
+        documents, problems = parse_corpus(corpus_dir, progress)
+        try:
+            written = write_index(documents, Path(index_dir), allow_empty=allow_empty)
+        except EmptyBuild as exc:
+            if documents:
+                raise
+            error = EmptyBuild(f"no usable document in {corpus_dir} ({len(problems)} file(s) "
+                               f"skipped): {exc}")
+            error.problems = problems
+            raise error from None
     return BuildReport(
         documents=len(documents),
         units=sum(len(d.units) for d in documents),

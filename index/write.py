@@ -1,40 +1,65 @@
-"""Write parsed documents into a Whoosh index, atomically.
+"""Write parsed documents into a new generation of a Whoosh index and publish it.
 
-The index is built in a fresh directory beside the target and swapped in only once
-complete, so a failed build leaves the previous index untouched. Beside the segments
-it writes ``units.json`` (what the unit view needs) and ``stamp.json`` (analysis stamp
-and corpus summary, compared by the engine at open time).
+Under the writer lock, the index is built into a fresh generation beside the live one and
+published only once complete (``index/publish.py`` describes the layout), so a failed or
+killed build leaves the live index untouched. Beside the segments it writes ``units.json``
+(what the unit view needs) and ``stamp.json`` (analysis stamp and corpus summary, compared
+by the engine at open time).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from index import publish
 from index.model import Document, Paragraph, Unit
 from search.store.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
 
 
-def write_index(documents: list[Document], index_dir: Path) -> int:
-    """Build the index of ``documents`` into ``index_dir``; return the paragraphs written."""
+class EmptyBuild(ValueError):
+    """A build that would publish no paragraphs, or fewer documents than it was given."""
+
+
+def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = False,
+                wait: bool = True) -> int:
+    """Publish the index of ``documents`` as ``index_dir``'s new generation; return its paragraphs.
+
+    Refuses (EmptyBuild) to publish an index with no paragraphs unless ``allow_empty``;
+    waits for another build's lock, or raises IndexBusy when not ``wait``.
+    """
     index_dir = Path(index_dir)
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.new-", dir=index_dir.parent))
-    try:
-        count, units = _write_segments(documents, staging)
-        _write_json(staging / UNITS_FILE, units)
-        _write_json(staging / STAMP_FILE, corpus_stamp(documents, count))
-        _swap_in(staging, index_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with publish.writer_lock(index_dir, wait=wait):
+        staging = publish.new_generation(index_dir)
+        try:
+            count, units = _write_segments(documents, staging)
+            _refuse_short(documents, units, count, allow_empty)
+            _write_json(staging / UNITS_FILE, units)
+            _write_json(staging / STAMP_FILE, corpus_stamp(documents, count))
+            publish.publish(index_dir, staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return count
+
+
+def _refuse_short(documents: list[Document], units: list[dict], count: int, allow_empty: bool) -> None:
+    """Raise EmptyBuild when the index would hold nothing, or lose a document it was given."""
+    if allow_empty:
+        return
+    if count == 0:
+        raise EmptyBuild("refusing to publish an index with no paragraphs; the live index is "
+                         "unchanged (--allow-empty publishes it anyway)")
+    written = {unit["document"]["name"] for unit in units if unit["paragraphs"]}
+    missing = [doc.name for doc in documents if doc.name not in written]
+    if missing:
+        raise EmptyBuild(f"refusing to publish: {len(missing)} of {len(documents)} usable "
+                         f"document(s) gave no paragraphs ({', '.join(missing)}); the live "
+                         "index is unchanged (--allow-empty publishes it anyway)")
 
 
 def corpus_stamp(documents: list[Document], paragraphs: int) -> dict:
@@ -141,21 +166,3 @@ def _year(doc: Document, date: str) -> int:
 def _write_json(path: Path, data) -> None:
     """Write ``data`` as UTF-8 JSON (kept readable: the files are small)."""
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def _swap_in(staging: Path, index_dir: Path) -> None:
-    """Replace ``index_dir`` by ``staging``; on failure restore the previous index."""
-    if not index_dir.exists():
-        os.replace(staging, index_dir)
-        return
-    # Two renames: POSIX cannot atomically replace a non-empty directory. A reader that
-    # opens in the gap sees no index (IndexMissing) rather than a half-written one.
-    retired = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old-", dir=index_dir.parent))
-    retired.rmdir()
-    os.replace(index_dir, retired)
-    try:
-        os.replace(staging, index_dir)
-    except BaseException:
-        os.replace(retired, index_dir)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

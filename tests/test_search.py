@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 
 from index.write import write_index
+from search.store.generation import current
 from index.model import Document, Paragraph, Unit
 from search.analysis import normalize
 from search.engine.catalogue import Catalogue
@@ -355,9 +356,10 @@ def test_threads_share_one_engine(real_index):
 @pytest.mark.parametrize("q", ['"秘书长"', "联合国毒品和犯罪问题办公室", "贩运人口", "加强国际合作",
                                "洗钱 -腐败", "網路犯罪"])
 def test_substring_resolution_matches_what_bigram_phrases_match(real_index, q):
-    ix = whoosh_index.open_dir(str(real_index))
+    live = current(real_index)
+    ix = whoosh_index.open_dir(str(live))
     with ix.searcher() as searcher:
-        catalogue = Catalogue.load(searcher.reader(), real_index, "units.json")
+        catalogue = Catalogue.load(searcher.reader(), live, "units.json")
         query = parse(q).query
         resolved = resolve_bigrams(query, catalogue.normalized, catalogue.average_length)
         assert str(resolved) != str(query)
@@ -378,7 +380,7 @@ def test_prefix_finds_words_that_start_with_it(engine):
 
 
 def test_prefix_expansion_is_capped_at_the_most_frequent_terms(real_index):
-    ix = whoosh_index.open_dir(str(real_index))
+    ix = whoosh_index.open_dir(str(current(real_index)))
     with ix.searcher() as searcher:
         reader = searcher.reader()
         expanded = limit_prefixes(Q.Prefix("text", "犯"), reader, cap=3)

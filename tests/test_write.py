@@ -1,4 +1,4 @@
-"""The index writer: fields, unit records, the stamp, and the atomic swap."""
+"""The index writer: fields, unit records, the stamp, and publishing a generation."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from index import write
 from index.model import Document, Footnote, Paragraph, Unit, Verb
 from search.engine import core as engine_module
 from search.engine import Engine, IndexMismatch, IndexMissing
+from search.store.generation import current
 
 
 def small_documents(text_of_op1: str = "敦促会员国打击洗钱和腐败") -> list[Document]:
@@ -49,7 +50,7 @@ def built(tmp_path):
 
 
 def stored_fields(index_dir) -> dict[str, dict]:
-    ix = whoosh_index.open_dir(str(index_dir))
+    ix = whoosh_index.open_dir(str(current(index_dir)))
     with ix.searcher() as searcher:
         fields = {doc["id"]: doc for doc in searcher.all_stored_fields()}
     ix.close()
@@ -92,7 +93,7 @@ def test_footnotes_and_cites_are_kept(built):
 
 def test_units_file_lists_paragraphs_in_order(built):
     target, _ = built
-    units = json.loads((target / "units.json").read_text(encoding="utf-8"))
+    units = json.loads((current(target) / "units.json").read_text(encoding="utf-8"))
     assert [u["id"] for u in units] == ["A-RES-71-209", "A-RES-71-210"]
     assert units[1]["paragraphs"] == ["A-RES-71-210/op1", "A-RES-71-210/op1a"]
     assert (units[1]["status"], units[1]["session"], units[1]["label"]) == ("draft", "ga-71", "71/210")
@@ -104,7 +105,7 @@ def test_stamp_records_analysis_and_corpus(built):
     from search.analysis import analysis_stamp
 
     target, _ = built
-    stamp = json.loads((target / "stamp.json").read_text(encoding="utf-8"))
+    stamp = json.loads((current(target) / "stamp.json").read_text(encoding="utf-8"))
     assert stamp["analysis"] == json.loads(json.dumps(analysis_stamp()))
     assert stamp["corpus"] == {"documents": 1, "units": 2, "paragraphs": 4, "files": ["x.txt"]}
 
@@ -146,12 +147,14 @@ def test_duplicate_paragraph_id_is_refused(tmp_path):
     docs[0].units[1].paragraphs[0].id = "A-RES-71-209/op1"
     with pytest.raises(ValueError, match="duplicate paragraph id 'A-RES-71-209/op1'"):
         write.write_index(docs, tmp_path / "index")
-    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(IndexMissing):
+        current(tmp_path / "index")
+    assert list((tmp_path / "index" / "generations").iterdir()) == []
 
 
 def test_engine_refuses_a_stale_stamp(built):
     target, _ = built
-    stamp_path = target / "stamp.json"
+    stamp_path = current(target) / "stamp.json"
     stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
     stamp["analysis"]["checksum_of_a_past_dictionary"] = "0" * 8
     stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
@@ -161,7 +164,7 @@ def test_engine_refuses_a_stale_stamp(built):
 
 def test_engine_refuses_a_missing_stamp(built):
     target, _ = built
-    (target / "stamp.json").unlink()
+    (current(target) / "stamp.json").unlink()
     with pytest.raises(IndexMismatch, match="rebuild"):
         Engine(target).paragraph("A-RES-71-209/op1")
 
@@ -191,7 +194,7 @@ def test_a_running_engine_keeps_its_index_when_the_new_one_is_unusable(built, mo
     engine = Engine(target)
     try:
         assert engine.search("腐败")["total"] == 1
-        (target / "stamp.json").write_text("{}", encoding="utf-8")  # as if built elsewhere
+        (current(target) / "stamp.json").write_text("{}", encoding="utf-8")  # as if built elsewhere
         assert engine.search("腐败")["total"] == 1
         with pytest.raises(IndexMismatch):
             Engine(target).search("腐败")

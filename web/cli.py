@@ -47,10 +47,23 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Parse the corpus and write the index; exit 1 when a file was skipped."""
-    from index.build import build
+    """Parse the corpus and publish the index; exit 1 when a file was skipped (see the README)."""
+    from index.build import CorpusError, build
+    from index.publish import IndexBusy
+    from index.write import EmptyBuild
 
-    report = build(args.corpus, args.index, progress=_progress)
+    try:
+        report = build(args.corpus, args.index, progress=_progress,
+                       allow_empty=getattr(args, "allow_empty", False),
+                       wait=not getattr(args, "no_wait", False))
+    except IndexBusy as exc:
+        print(f"concord: {exc}", file=sys.stderr)
+        return 3
+    except (CorpusError, EmptyBuild) as exc:
+        for problem in getattr(exc, "problems", []):
+            print(f"concord: skipped {problem.message}", file=sys.stderr)
+        print(f"concord: {exc}", file=sys.stderr)
+        return 2
     print(report.summary())
     for problem in report.problems:
         print(f"concord: skipped {problem.message}", file=sys.stderr)
@@ -89,9 +102,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app with waitress, building the index first when it is missing or stale."""
     import waitress
 
+    from index.publish import tidy
     from search.engine import IndexMismatch, IndexMissing
     from web.app import close_engine, create_app, get_engine
 
+    tidy(args.index)  # old generations and what killed builds left behind
     app = create_app({"INDEX_DIR": str(args.index)})
     with app.app_context():  # load the segmenter and open the index before the first request
         engine = get_engine()
@@ -100,7 +115,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         except (IndexMissing, IndexMismatch) as exc:
             print(f"concord: {exc} — building it now from {args.corpus}", file=sys.stderr)
             code = cmd_build(args)
-            if code and not Path(args.index).exists():
+            if code > 1:  # refused, busy or unusable corpus: nothing to serve
                 return code
             engine.warm_up()  # the engine opens the index it failed to open before
     print(f"Serving Concord on http://{args.host}:{args.port}/", file=sys.stderr)
@@ -124,6 +139,10 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="parse the corpus and write the search index")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
     p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="publish even an index with no paragraphs (refused otherwise)")
+    p.add_argument("--no-wait", action="store_true",
+                   help="exit with 'index busy' (status 3) instead of waiting for another build")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("search", help="search the index from the terminal")

@@ -1,16 +1,20 @@
 """The engine: open the index once, run parsed queries, filter, count, highlight, paginate.
 
 ``Engine.search`` returns exactly the JSON of ``GET /api/search``. Nothing opens at import
-time; the index opens on first use, once, under a lock, and each thread reuses its own
-searcher. When a build swaps a new index in, the engine notices (within a second) and
-answers from the new one; until then, and if the new one cannot be opened, from the old.
+time; the live generation (``search.store.generation``) opens on first use, once, under a
+lock, as one snapshot (index and catalogue of the same generation), and each thread reuses its
+own searcher over it. Each request holds one snapshot from start to end. When a build
+publishes a new generation, the engine notices (within a second) and answers from it; until
+then, and if the new one cannot be opened, from the old. A replaced snapshot is closed as soon
+as no request holds it, so memory stays flat across rebuilds.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,8 @@ from search.query.relax import partial_concept, relax
 from search.engine.records import nearest_ids, paragraph_record, unit_record
 from search.engine.rewrite import limit_prefixes, resolve_bigrams
 from search.store.schema import FACETS, UNITS_FILE
-from search.store.stamp import check_stamp, stamp_identity
+from search.store.generation import current, current_number
+from search.store.stamp import check_stamp
 from search.engine.suggest import suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
@@ -40,11 +45,38 @@ RECHECK_SECONDS = 1.0  # how often a running engine looks for a rebuilt index
 
 @dataclass
 class _Snapshot:
-    """One opening of the index directory: the index, its catalogue, its stamp's identity."""
+    """One generation, opened: its index, catalogue and directory, and who uses it now."""
 
     ix: Any
     catalogue: Catalogue
-    stamp: tuple | None
+    generation: Path
+    users: int = 0  # requests holding it (see _holding)
+    searchers: dict = field(default_factory=dict)  # thread id → that thread's searcher
+
+    def close(self) -> None:
+        """Close its searchers and its index (nobody may be using them)."""
+        for searcher in self.searchers.values():
+            searcher.close()
+        self.searchers.clear()
+        self.ix.close()
+
+
+def _holding(method):
+    """Run ``method`` on one snapshot: every look-up within it sees the same generation."""
+
+    @functools.wraps(method)
+    def held(self, *args, **kwargs):
+        if getattr(self._local, "snapshot", None) is not None:
+            return method(self, *args, **kwargs)
+        snapshot = self._acquire()
+        self._local.snapshot = snapshot
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._local.snapshot = None
+            self._release(snapshot)
+
+    return held
 
 
 class Engine:
@@ -56,14 +88,18 @@ class Engine:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._current: _Snapshot | None = None
-        self._checked = 0.0  # when the stamp was last looked at (time.monotonic)
-        self._snapshots: list[_Snapshot] = []  # every one opened, closed by close()
-        self._searchers: list = []
+        self._checked = 0.0  # when CURRENT was last looked at (time.monotonic)
+        self._retired: list[_Snapshot] = []  # replaced, still held by a request
 
     # -- opening -------------------------------------------------------------------
 
     def _state(self) -> "_Snapshot":
-        """The open index, opened on first use and reopened after a rebuild."""
+        """The snapshot this request holds (see _holding), else the live one."""
+        held = getattr(self._local, "snapshot", None)
+        return held if held is not None else self._live()
+
+    def _live(self) -> "_Snapshot":
+        """The open generation, opened on first use and reopened after a rebuild."""
         current = self._current
         if current is not None and not self._rebuilt(current):
             return current
@@ -72,47 +108,65 @@ class Engine:
                 self._current = self._load()
             elif self._rebuilt(self._current, force=True):
                 try:
-                    self._current = self._load()
+                    replacement = self._load()
                 except (IndexMissing, IndexMismatch, OSError):
-                    pass  # mid-swap or unreadable: keep answering from the index we have
+                    pass  # unreadable: keep answering from the generation we have
+                else:
+                    self._retire(self._current)
+                    self._current = replacement
             return self._current
 
+    def _acquire(self) -> "_Snapshot":
+        """The live snapshot, counted as in use until _release."""
+        while True:
+            snapshot = self._live()
+            with self._lock:
+                if snapshot is self._current:  # not replaced between the two lines
+                    snapshot.users += 1
+                    return snapshot
+
+    def _release(self, snapshot: "_Snapshot") -> None:
+        """Stop counting a use; close a replaced snapshot once nobody uses it."""
+        with self._lock:
+            snapshot.users -= 1
+            if snapshot.users == 0 and snapshot in self._retired:
+                self._retired.remove(snapshot)
+                snapshot.close()
+
+    def _retire(self, snapshot: "_Snapshot") -> None:
+        """Close ``snapshot`` now if unused, else when its last user releases it (under the lock)."""
+        if snapshot.users == 0:
+            snapshot.close()
+        else:
+            self._retired.append(snapshot)
+
     def _load(self) -> "_Snapshot":
-        """Open the index directory as it is now; raise if missing or stale."""
-        check_stamp(self.index_dir)
-        stamp = stamp_identity(self.index_dir)
-        ix = whoosh_index.open_dir(str(self.index_dir))
+        """Open the live generation; raise if there is none or it is stale."""
+        generation = current(self.index_dir)
+        check_stamp(generation)
+        ix = whoosh_index.open_dir(str(generation))
         with ix.reader() as reader:
-            catalogue = Catalogue.load(reader, self.index_dir, UNITS_FILE)
-        snapshot = _Snapshot(ix, catalogue, stamp)
-        self._snapshots.append(snapshot)
-        return snapshot
+            catalogue = Catalogue.load(reader, generation, UNITS_FILE)
+        return _Snapshot(ix, catalogue, generation)
 
     def _rebuilt(self, snapshot: "_Snapshot", force: bool = False) -> bool:
-        """True when the stamp on disk is not the one ``snapshot`` was opened with.
+        """True when CURRENT names another generation than the one ``snapshot`` holds.
 
-        Looked at no more than once a second: a build swaps the whole directory in.
+        Looked at no more than once a second: a build publishes a whole generation at once.
         """
         now = time.monotonic()
         if not force and now - self._checked < RECHECK_SECONDS:
             return False
         self._checked = now
-        identity = stamp_identity(self.index_dir)
-        return identity is not None and identity != snapshot.stamp
+        number = current_number(self.index_dir)
+        return number is not None and str(number) != snapshot.generation.name
 
     def _searcher(self, snapshot: "_Snapshot"):
         """This thread's searcher over ``snapshot`` (created once, then reused)."""
-        held = getattr(self._local, "held", None)
-        if held is not None and held[0] is snapshot:
-            return held[1]
-        searcher = snapshot.ix.searcher()
-        self._local.held = (snapshot, searcher)
-        with self._lock:
-            self._searchers.append(searcher)
-            if held is not None and held[1] in self._searchers:
-                # This thread's own searcher, over an index since replaced.
-                self._searchers.remove(held[1])
-                held[1].close()
+        thread = threading.get_ident()
+        searcher = snapshot.searchers.get(thread)
+        if searcher is None:
+            searcher = snapshot.searchers[thread] = snapshot.ix.searcher()
         return searcher
 
     def warm_up(self) -> None:
@@ -124,19 +178,17 @@ class Engine:
         parse("warm up")
 
     def close(self) -> None:
-        """Close every searcher and every index opened."""
+        """Close every searcher and every generation opened."""
         with self._lock:
-            for searcher in self._searchers:
-                searcher.close()
-            for snapshot in self._snapshots:
-                snapshot.ix.close()
-            self._searchers.clear()
-            self._snapshots.clear()
+            for snapshot in self._retired + ([self._current] if self._current else []):
+                snapshot.close()
+            self._retired.clear()
             self._current = None
             self._local = threading.local()
 
     # -- search ----------------------------------------------------------------------
 
+    @_holding
     def search(self, q: str = "", filters: dict[str, list[str]] | None = None,
                page: int = 1, size: int = 10, sort: str = "relevance") -> dict:
         """Run a search; return the ``/api/search`` JSON (see DESIGN and the brief)."""
@@ -224,14 +276,17 @@ class Engine:
 
     # -- paragraphs and units ------------------------------------------------------------
 
+    @_holding
     def paragraph(self, pid: str) -> dict | None:
         """A paragraph with footnotes, citations, its unit, neighbours and twin; None if unknown."""
         return paragraph_record(self._state().catalogue, pid, self.labels)
 
+    @_holding
     def unit(self, uid: str) -> dict | None:
         """A unit's metadata, all its paragraphs in order and their footnotes; None if unknown."""
         return unit_record(self._state().catalogue, uid, self.labels)
 
+    @_holding
     def units(self) -> list[dict]:
         """Every unit's metadata, in corpus order."""
         catalogue = self._state().catalogue
@@ -239,10 +294,12 @@ class Engine:
             catalogue.unit_list = [catalogue.unit_meta(uid, self.labels) for uid in catalogue.units]
         return [dict(meta) for meta in catalogue.unit_list]
 
+    @_holding
     def nearest_ids(self, pid: str, n: int = 5) -> list[str]:
         """Indexed paragraph ids closest to ``pid`` (for a helpful "not found")."""
         return nearest_ids(self._state().catalogue, pid, n)
 
+    @_holding
     def facet_values(self, facet: str) -> list[dict]:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
         if facet not in FACETS:

@@ -1,4 +1,4 @@
-"""The stamp an index carries, checked before it is used: analyzer and schema versions."""
+"""The stamp a generation carries, checked before it is used: analyzer and schema versions."""
 
 from __future__ import annotations
 
@@ -8,20 +8,18 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from search.errors import IndexMismatch, IndexMissing
+from search.store.generation import CURRENT_FILE, current
 from search.store.schema import SCHEMA_VERSION, STAMP_FILE
 
 
-def stamp_identity(index_dir: Path) -> tuple | None:
-    """What changes when a build swaps a new index in (None while there is none)."""
-    try:
-        status = (index_dir / STAMP_FILE).stat()
-    except OSError:
-        return None
-    return status.st_ino, status.st_mtime_ns, status.st_size
-
-
 def check_stamp(index_dir: Path) -> dict:
-    """Raise IndexMissing / IndexMismatch unless ``index_dir`` holds a current index."""
+    """Raise IndexMissing / IndexMismatch unless ``index_dir`` holds a current index.
+
+    ``index_dir`` is a generation, or an index directory whose live generation is checked.
+    """
+    index_dir = Path(index_dir)
+    if (index_dir / CURRENT_FILE).exists():
+        index_dir = current(index_dir)
     if not index_dir.is_dir() or not whoosh_index.exists_in(str(index_dir)):
         raise IndexMissing(f"no index in {index_dir}: build it first (concord build)")
     path = index_dir / STAMP_FILE
