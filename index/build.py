@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.clean import clean
+from index.link import link
 from index.model import Document
 from index.read import ReadError, read
 from index.structure import structure
@@ -85,6 +86,7 @@ def parse_corpus(corpus_dir: str | Path, progress: Callable[[Iterable], Iterable
         except ReadError as exc:
             problems.append(Problem(path.name, str(exc)))
     link_citations(documents)
+    link(documents, manifest)  # lineage (issue 9): the same language across units
     return documents, problems
 
 

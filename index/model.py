@@ -37,6 +37,10 @@ class Paragraph:
     cite_units: dict[str, str] = field(default_factory=dict)  # cited number → unit id in the corpus
     verb: Verb | None = None
     themes: list[str] = field(default_factory=list)
+    # Filled by index.link: the same language elsewhere, and new/edited/unchanged
+    # against the previous version of its unit.
+    links: list[dict] = field(default_factory=list)  # {"id", "unit", "relation", "score"}
+    change: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -58,6 +62,9 @@ class Unit:
     date: str | None = None  # ISO date of adoption, when printed
     kind: str = "resolution"  # "resolution" | "decision"
     paragraphs: list[Paragraph] = field(default_factory=list)
+    # Filled by index.link: "adopted_as", "draft_of", "earlier_version", "later_version",
+    # "translation_of" → [{"unit": id, "source": "text" | "manifest"}]
+    relations: dict[str, list[dict]] = field(default_factory=dict)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index import publish
+from index.lineage_file import write_links
 from index.model import Document, Paragraph, Unit
 from search.store.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
 
@@ -39,6 +40,7 @@ def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = 
             count, units = _write_segments(documents, staging)
             _refuse_short(documents, units, count, allow_empty)
             _write_json(staging / UNITS_FILE, units)
+            write_links(documents, staging)  # lineage (issue 9): links.json, see index.lineage_file
             _write_json(staging / STAMP_FILE, corpus_stamp(documents, count))
             publish.publish(index_dir, staging)
         except BaseException:
@@ -121,6 +123,7 @@ def paragraph_fields(doc: Document, unit: Unit, para: Paragraph, doc_order: int)
         "verb": para.verb.key if para.verb else "",
         "verb_lead": para.verb.lead if para.verb else "",
         "theme": ",".join(para.themes),
+        "change": para.change or "",  # lineage (issue 9): against the previous version
         "year": _year(doc, date),
         "date": date,
         "doc_order": doc_order,

@@ -435,7 +435,7 @@ def test_the_answer_has_the_api_shape(engine):
     assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,
                                                                             "relevance")
     assert isinstance(found["took_ms"], float) and len(found["results"]) == 5
-    assert set(found["facets"]) == {"theme", "verb", "session", "body", "kind", "lang"}
+    assert set(found["facets"]) == {"theme", "verb", "session", "body", "kind", "lang", "change"}
     result = found["results"][0]
     assert {"id", "url", "symbol", "unit", "unit_title", "kind", "number", "lang", "verb",
             "themes", "body", "session", "year", "text", "snippet"} <= set(result)

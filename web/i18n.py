@@ -44,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "facet_body": ("机构", "Body"),
     "facet_kind": ("段落类型", "Paragraph kind"),
     "facet_lang": ("语言", "Language"),
+    "facet_change": ("与上一版本相比", "Against the previous version"),
     "facet_unit": ("决议", "Resolution"),
     "results": ("结果", "Results"),
     "para": ("第 {number} 段", "para. {number}"),

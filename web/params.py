@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-FACETS = ("theme", "verb", "session", "body", "kind", "lang")
+FACETS = ("theme", "verb", "session", "body", "kind", "lang", "change")
 FILTERS = FACETS + ("unit",)
 SORTS = ("relevance", "newest", "order")
 ENGINE_SORTS = {"relevance": "relevance", "newest": "date", "order": "order"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from whoosh import fields
 
 # Facets shown in the interface, in display order; "unit" filters but is not counted.
-FACETS: tuple[str, ...] = ("theme", "verb", "session", "body", "kind", "lang")
+FACETS: tuple[str, ...] = ("theme", "verb", "session", "body", "kind", "lang", "change")
 FILTER_FIELDS: tuple[str, ...] = FACETS + ("unit",)
 
 # The recall field matches bigrams of any Chinese word; weigh it below the word field
@@ -17,9 +17,10 @@ FILTER_FIELDS: tuple[str, ...] = FACETS + ("unit",)
 BIGRAM_BOOST = 0.4
 
 # Bumped whenever fields change: an index written with another layout must be rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Written beside the segments: unit records (the unit view) and the build stamp.
 UNITS_FILE = "units.json"
+LINKS_FILE = "links.json"  # lineage: paragraph links and unit relations (index.lineage_file)
 STAMP_FILE = "stamp.json"
 
 
@@ -45,6 +46,7 @@ def build_schema() -> fields.Schema:
         verb=fields.ID(stored=True),
         verb_lead=fields.STORED(),
         theme=fields.KEYWORD(stored=True, commas=True, scorable=False),
+        change=fields.ID(stored=True),  # new | edited | unchanged against the previous version
         year=fields.NUMERIC(stored=True, sortable=True),
         date=fields.ID(stored=True, sortable=True),
         doc_order=fields.NUMERIC(stored=True, sortable=True),
