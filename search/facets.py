@@ -9,6 +9,9 @@ from threading import Lock
 from search.store.schema import FACETS
 
 MAX_LABELS = 10_000  # cached labels before the cache starts afresh
+# Counted for every search: the interface facets and the resolution (unit) a paragraph is in;
+# units are labelled by the web layer, which knows how the UN cites them.
+COUNTED: tuple[str, ...] = FACETS + ("unit",)
 
 
 class Labels:
@@ -64,7 +67,7 @@ def count(columns: dict[str, list[tuple]], docnums, labels: Labels,
     """
     docnums = list(docnums)
     out: dict[str, list[dict]] = {}
-    for facet in FACETS:
+    for facet in COUNTED:
         counter = Counter(chain.from_iterable(map(columns[facet].__getitem__, docnums)))
         for key in (selected or {}).get(facet, []):
             counter.setdefault(key, 0)

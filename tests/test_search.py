@@ -158,6 +158,22 @@ def test_sort_by_date_puts_the_newest_first(engine, corpus_documents):
         p.id for p in newest.units[0].paragraphs[:5]]
 
 
+def test_newest_sorts_an_undated_draft_by_its_session_year(engine):
+    """A/C.3/68/L.18 prints no date: it sorts after 68/193 of 18 December 2013, before 2011."""
+    order = list(dict.fromkeys(pid.rpartition("/")[0] for pid in all_ids(engine, "", sort="date")))
+    assert order.index("A-RES-68-193") < order.index("A-C.3-68-L.18") < order.index("CCPCJ-RES-20-1")
+    assert order[0] == "A-RES-80-229"
+
+
+def test_paragraphs_are_counted_by_unit(engine, corpus_documents):
+    units = {f["key"]: f["count"] for f in engine.search("")["facets"]["unit"]}
+    expected = {u.id: len(u.paragraphs) for d in corpus_documents for u in d.units}
+    assert units == expected and units["A-RES-71-209"] == 107
+    narrowed = engine.search("", {"unit": ["A-RES-71-209"], "kind": ["op"]})["facets"]["unit"]
+    assert [(f["key"], f["count"]) for f in narrowed] == [("A-RES-71-209", narrowed[0]["count"])]
+    assert engine.facet_values("unit")[0]["key"] == "A-RES-80-229"  # 157 paragraphs, the most
+
+
 QUOTES = set(OPEN_QUOTES + CLOSE_QUOTES)
 
 
@@ -435,7 +451,8 @@ def test_the_answer_has_the_api_shape(engine):
     assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,
                                                                             "relevance")
     assert isinstance(found["took_ms"], float) and len(found["results"]) == 5
-    assert set(found["facets"]) == {"theme", "verb", "session", "body", "kind", "lang", "change"}
+    assert set(found["facets"]) == {"theme", "verb", "session", "body", "kind", "lang", "unit",
+                                    "change"}
     result = found["results"][0]
     assert {"id", "url", "symbol", "unit", "unit_title", "kind", "number", "lang", "verb",
             "themes", "body", "session", "year", "text", "snippet"} <= set(result)
@@ -450,9 +467,13 @@ def test_pages_partition_the_hits(engine):
     assert [r["id"] for page in pages for r in page] == [r["id"] for r in whole["results"][:21]]
 
 
+def _dated(unit, document) -> str:
+    """A unit's date, or its session's year when undated (as "newest" sorts it)."""
+    return unit.date or document.date or (f"{document.year}-00-00" if document.year else "")
+
+
 def test_sort_by_date_with_words_keeps_only_matches_newest_first(engine, corpus_documents):
-    dates = {p.id: (u.date or d.date or "") for d in corpus_documents for u in d.units
-             for p in u.paragraphs}
+    dates = {p.id: _dated(u, d) for d in corpus_documents for u in d.units for p in u.paragraphs}
     ids = all_ids(engine, "腐败", sort="date")
     assert sorted(ids) == sorted(all_ids(engine, "腐败"))
     assert [dates[i] for i in ids] == sorted((dates[i] for i in ids), reverse=True)

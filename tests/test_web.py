@@ -15,6 +15,8 @@ from web.app import create_app, get_engine, safe_snippet
 from web.chart import bar_chart
 from web.citation import citation, draft_label_en
 from web.data import paragraph_data, search_data, unit_data
+from web.documents import documents_data
+from web.facetview import shown_facet, split_top
 from web.params import ParamError, SearchState, parse_state
 
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
@@ -166,10 +168,12 @@ def test_search_page_shows_results_facets_and_links(client):
     assert f'<h1 id="results-heading" class="reading">{reading}</h1>' in html
     assert re.search(r"\d+ paragraphs in [\d.]+ ms", html)
     facets = client.get("/api/search?q=洗钱").get_json()["facets"]
-    for facet in ("theme", "verb", "session", "body", "kind", "lang"):
-        assert (f'id="facet-{facet}"' in html) == bool(facets[facet])
-    assert 'id="facet-kind"' in html
-    assert 'id="q"' in html and "autofocus" in html
+    for facet in ("theme", "verb", "session", "body", "kind", "lang", "unit"):
+        # A facet whose every hit has the same value (one language here) tells nothing.
+        assert (f'id="facet-{facet}"' in html) == (len(facets[facet]) > 1)
+    assert 'id="facet-kind"' in html and 'id="facet-lang"' not in html
+    assert 'id="q"' in html and "autofocus" not in html, "a results page keeps the focus"
+    assert "autofocus" in client.get("/").get_data(as_text=True), "the home page offers the box"
     assert '<script src="/static/concord.js" defer></script>' in html
 
 
@@ -491,3 +495,119 @@ def test_footnotes_are_shown_on_paragraph_and_unit_pages(client, url):
     html = client.get(url).get_data(as_text=True)
     assert html.count('class="footnotes"') == 1
     assert '<li value="6" lang="zh-Hans">第 70/174 号决议，附件。</li>' in html
+
+
+# --- the documents page, facets as shown, tags --------------------------------------------
+
+def test_documents_page_lists_every_document_and_unit(app, client):
+    data = client.get("/api/documents").get_json()
+    assert data == data_of(app, documents_data)
+    symbols = [doc["symbol"] for doc in data["documents"]]
+    assert symbols == ["A/RES/71/209", "E/2011/30", "A/RES/68/193", "A/RES/80/229", "A/C.3/68/L.18"]
+    report = data["documents"][1]
+    assert len(report["units"]) == 18 and report["status"] == "report" and report["date"] == "2011-04-15"
+    assert report["paragraphs"] == sum(u["paragraphs"] for u in report["units"])
+    assert {b["key"] for b in report["bodies"]} == {"ga", "ecosoc", "ccpcj"}
+    first = report["units"][0]
+    assert first["reference"] == {"en": "Draft resolution I (E/2011/30)", "zh": "E/2011/30所载决议草案一"}
+    assert first["preambular"] + first["operative"] == first["paragraphs"] == 11
+    assert first["url"] == "/u/E-2011-30-ga-draft-I" and first["search_url"] == "/?unit=E-2011-30-ga-draft-I"
+    omnibus = data["documents"][0]["units"][0]
+    assert (omnibus["paragraphs"], omnibus["preambular"], omnibus["operative"]) == (107, 53, 54)
+    assert data["totals"] == {"documents": 5, "units": 22, "paragraphs": 802,
+                              "first_year": 2011, "last_year": 2025}
+    html = client.get("/documents?ui=en").get_data(as_text=True)
+    assert 'href="/u/E-2011-30-ga-draft-I"' in html and "Draft resolution I (E/2011/30)" in html
+    assert "11 paragraphs (5 preambular, 6 operative)" in html
+    assert '<link rel="alternate" type="application/json" href="/api/documents">' in html
+
+
+def test_home_page_introduces_the_collection(client):
+    html = client.get("/?ui=en").get_data(as_text=True)
+    assert "Concord holds 802 paragraphs of 22 UN resolutions" in html and "2011–2025" in html
+    assert '<a href="/documents">Browse the documents</a>' in html
+    assert "Concord holds" not in client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+
+
+def test_sessions_carry_their_years_in_date_order(client):
+    sessions = client.get("/api/search?ui=en").get_json()["facets"]["session"]
+    assert [(s["key"], s["en"]) for s in sessions] == [
+        ("ccpcj-20", sessions[0]["en"]), ("ga-68", "GA 68 (2013)"), ("ga-71", "GA 71 (2016)"),
+        ("ga-80", "GA 80 (2025)")]
+    assert sessions[0]["en"].endswith("(2011)")
+
+
+def test_resolution_facet_names_units_as_cited(client):
+    data = client.get("/api/search?q=洗钱").get_json()
+    units = {u["key"]: u for u in data["facets"]["unit"]}
+    assert units["A-RES-71-209"]["en"] == "General Assembly resolution 71/209"
+    assert units["A-RES-71-209"]["zh"] == "大会第71/209号决议"
+    assert sum(u["count"] for u in units.values()) == data["total"]
+    chosen = client.get(units["A-RES-71-209"]["toggle_url"].replace("/?", "/api/search?")).get_json()
+    assert chosen["total"] == units["A-RES-71-209"]["count"]
+    html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+    assert 'id="facet-unit"' in html
+
+
+def test_facets_show_top_values_and_the_rest_behind_show_more(client):
+    html = client.get("/?ui=en").get_data(as_text=True)
+    theme = html[html.index('id="facet-theme"'):html.index("</section>", html.index('id="facet-theme"'))]
+    shown, more = theme.split('<details class="more">')
+    assert shown.count("<li") == 5 and "<summary>Show " in more
+    themes = client.get("/api/search").get_json()["facets"]["theme"]
+    assert f"Show {len(themes) - 5} more" in more
+
+
+def test_verbs_are_grouped_operative_then_preambular(client):
+    html = client.get("/?ui=en").get_data(as_text=True)
+    verb = html[html.index('id="facet-verb"'):html.index("</section>", html.index('id="facet-verb"'))]
+    assert verb.index("Operative verbs") < verb.index("Preambular verbs")
+    operative, preambular = verb.split("Preambular verbs")
+    assert 'data-key="urges"' in operative and 'data-key="recalls"' in preambular
+
+
+def test_a_selected_value_past_the_top_stays_shown():
+    items = [{"key": str(n), "selected": n == 7} for n in range(9)]
+    shown, more = split_top(items, top=5)
+    assert [i["key"] for i in shown] == ["0", "1", "2", "3", "4", "7"]
+    assert [i["key"] for i in more] == ["5", "6", "8"]
+    assert shown_facet("lang", [{"key": "zh", "selected": False}]) is None
+    assert shown_facet("lang", [{"key": "zh", "selected": True}])["selected"] == 1
+
+
+def test_tags_on_a_hit_narrow_the_current_search(client):
+    data = client.get("/api/search?q=洗钱&kind=op").get_json()
+    hit = data["results"][0]
+    tags = {tag["facet"]: tag for tag in hit["tags"]}
+    assert tags["verb"]["url"] == f"/?q=%E6%B4%97%E9%92%B1&verb={hit['verb']['key']}&kind=op"
+    assert set(tags) >= {"verb", "session"}
+    assert hit["unit_url"] == f"/u/{hit['unit']}#{hit['anchor']}"
+    html = client.get("/?q=洗钱&kind=op").get_data(as_text=True)
+    assert f'<a class="tag verb" href="{tags["verb"]["url"].replace("&", "&amp;")}"' in html
+    assert f'href="{hit["unit_url"]}"' in html
+
+
+def test_browsing_offers_no_relevance_sort(client):
+    browse = client.get("/api/search").get_json()["sorts"]
+    assert [(s["name"], s["current"]) for s in browse] == [("newest", False), ("order", True)]
+    words = client.get("/api/search?q=洗钱").get_json()["sorts"]
+    assert [s["name"] for s in words] == ["relevance", "newest", "order"] and words[0]["current"]
+
+
+def test_did_you_mean_keeps_the_filters(client):
+    data = client.get("/api/search?q=laundring&kind=op").get_json()
+    assert data["suggestion"]
+    assert data["suggestion_url"].endswith("&kind=op") and "laundring" not in data["suggestion_url"]
+
+
+def test_suggestions_as_you_type(client):
+    found = client.get("/api/suggest?q=洗錢").get_json()["suggestions"]
+    assert found[0] == {"kind": "term", "en": "money-laundering", "zh": "洗钱", "text": "洗钱",
+                        "url": "/?q=%E6%B4%97%E9%92%B1"}
+    english = client.get("/api/suggest?q=Money").get_json()["suggestions"]
+    assert english[0]["text"] == "money-laundering" and english[0]["zh"] == "洗钱"
+    symbols = client.get("/api/suggest?q=e/2011").get_json()["suggestions"]
+    assert symbols == [{"kind": "symbol", "en": "E/2011/30", "zh": "E/2011/30", "text": "E/2011/30",
+                        "url": "/?q=E%2F2011%2F30"}]
+    assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
+    assert client.get("/api/suggest?q=" + "x" * 5000).status_code == 200

@@ -65,18 +65,8 @@ def _shorten(text: str, limit: int = 24) -> str:
     return "".join(kept) + "…"
 
 
-def with_years(values: list[dict], years: dict[str, int]) -> list[dict]:
-    """Session values labelled with their year ("GA 71 (2016)"), sorted oldest first."""
-    dated = []
-    for value in values:
-        year = years.get(value["key"])
-        suffix = f" ({year})" if year else ""
-        dated.append({**value, "zh": f"{value['zh']}{suffix}", "en": f"{value['en']}{suffix}"})
-    return dated
-
-
-def charts(facets: dict, lang: str, titles: dict[str, str], years: dict[str, int]) -> list[dict]:
-    """The results page's charts: hits by session (with its year) and by theme, those with data."""
-    sessions = bar_chart(with_years(facets.get("session", []), years), lang, titles["session"])
+def charts(facets: dict, lang: str, titles: dict[str, str]) -> list[dict]:
+    """The results page's charts: hits by session (labelled with its year) and by theme."""
+    sessions = bar_chart(facets.get("session", []), lang, titles["session"])
     themes = bar_chart(facets.get("theme", []), lang, titles["theme"])
     return [chart for chart in (sessions, themes) if chart]

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import difflib
 import math
+from dataclasses import replace
 from urllib.parse import quote, urlencode
 
 from web.citation import citation, unit_reference
+from web.facetview import session_years, unit_labels, with_years
 from web.params import FACETS, SORTS, SearchState
+
+COUNTED = FACETS + ("unit",)  # the engine also counts the resolution each hit is in
+HIT_TAGS = ("verb", "session")  # single-valued tags on a hit; themes are added after
 
 
 class NotFoundError(LookupError):
@@ -24,16 +29,24 @@ class NotFoundError(LookupError):
 def search_data(engine, state: SearchState) -> dict:
     """The results page: the engine's answer plus facet toggles, selections, pages and links."""
     result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
-    cite_results(engine, result["results"])
-    facets = {name: facet_items(engine, state, name, result["facets"].get(name, [])) for name in FACETS}
+    units = engine.units()
+    cite_results(engine, result["results"], units)
+    tag_results(state, result["results"])
+    facets = {name: facet_items(engine, state, name, result["facets"].get(name, []))
+              for name in COUNTED}
+    facets["session"] = with_years(facets["session"], session_years(units))
+    facets["unit"] = unit_labels(facets["unit"], units)
     return {
         **result,
         "sort": state.sort,  # as the URL names it ("newest"), not as the engine does ("date")
+        "sorts": offered_sorts(state),
         "facets": facets,
         "state": {"q": state.q, "filters": state.engine_filters(), "sort": state.sort,
                   "page": state.page, "size": state.size},
-        "selected": selected_items(state, {**facets, "unit": unit_items(engine, state)}),
+        "selected": selected_items(state, facets),
         "pagination": pagination(state, result["total"]),
+        "suggestion_url": replace(state, q=result["suggestion"], page=1).url("/")
+        if result.get("suggestion") else None,
         "links": {
             "html": state.url("/"),
             "json": state.url("/api/search"),
@@ -44,9 +57,36 @@ def search_data(engine, state: SearchState) -> dict:
     }
 
 
-def cite_results(engine, results: list[dict]) -> None:
+def offered_sorts(state: SearchState) -> list[dict]:
+    """The sort choices: relevance only when there are words to be relevant to."""
+    names = SORTS if state.q else tuple(s for s in SORTS if s != "relevance")
+    current = state.sort if state.q or state.sort != "relevance" else "order"  # browsing runs in order
+    return [{"name": name, "current": name == current, "url": state.sorted_by(name).url("/")}
+            for name in names]
+
+
+def tag_results(state: SearchState, results: list[dict]) -> None:
+    """Give each result the links its tags make: the current search narrowed to that value,
+    and the link to its place in the whole resolution."""
+    for result in results:
+        values = [(name, result.get(name)) for name in HIT_TAGS]
+        values += [("theme", theme) for theme in result.get("themes", [])]
+        result["tags"] = [
+            {"facet": name, **value, "selected": state.selected(name, value["key"]),
+             "url": narrowed(state, name, value["key"]).url("/")}
+            for name, value in values if value and value.get("key")
+        ]
+        result["unit_url"] = unit_url(result["unit"]) + (f"#{result['anchor']}" if result.get("anchor") else "")
+
+
+def narrowed(state: SearchState, facet: str, key: str) -> SearchState:
+    """The state with `key` among the `facet` filters (kept if already there), on page 1."""
+    return state.at_page(1) if state.selected(facet, key) else state.toggled(facet, key)
+
+
+def cite_results(engine, results: list[dict], units: list[dict] | None = None) -> None:
     """Give each result its citation ({"en","zh"}), built from its unit's metadata."""
-    units = {unit["id"]: unit for unit in engine.units()}
+    units = {unit["id"]: unit for unit in (units if units is not None else engine.units())}
     for result in results:
         unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
         result["citation"] = citation(unit, result["kind"], str(result["number"]), result.get("sub"))
@@ -66,18 +106,6 @@ def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> l
     for item in items:
         item["selected"] = state.selected(facet, item["key"])
         item["toggle_url"] = state.toggled(facet, item["key"]).url("/")
-    return items
-
-
-def unit_items(engine, state: SearchState) -> list[dict]:
-    """Labels for the units the search is limited to (the unit filter has no facet of its own)."""
-    if not state.filters.get("unit"):
-        return []
-    units = {unit["id"]: unit for unit in engine.units()}
-    items = []
-    for key in state.filters["unit"]:
-        english, chinese = unit_reference(units[key]) if key in units else (key, key)
-        items.append({"key": key, "zh": chinese, "en": english})
     return items
 
 

@@ -18,6 +18,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search_button": ("搜索", "Search"),
     "search_hint": ("按 / 键跳到搜索框", "Press / to jump to the search box"),
     "skip_to_content": ("跳到正文", "Skip to content"),
+    "skip_to_results": ("跳到搜索结果", "Skip to results"),
+    "documents": ("文件一览", "Documents"),
+    "documents_title": ("收录的文件", "The documents in Concord"),
+    "documents_lead": (
+        "共 {documents} 份文件、{units} 项决议、决定和草案，{paragraphs} 个段落。",
+        "{documents} documents holding {units} resolutions, decisions and drafts: {paragraphs} paragraphs.",
+    ),
+    "intro": (
+        "Concord 收录 {first_year}–{last_year} 年联合国预防犯罪和刑事司法领域的 {documents} 份文件、"
+        "{units} 项决议、决定和草案，共 {paragraphs} 个段落。可用中文（简体或繁体）或英文逐段检索，"
+        "并按会议、机构、主题和动词筛选。",
+        "Concord holds {paragraphs} paragraphs of {units} UN resolutions, decisions and drafts on crime "
+        "prevention and criminal justice, from {documents} documents of {first_year}–{last_year}. "
+        "Search them paragraph by paragraph in Chinese or English, and narrow by session, body, theme and verb.",
+    ),
+    "browse_documents": ("浏览全部文件", "Browse the documents"),
+    "units_in_document": ("所载决议和决定", "Resolutions and decisions in this document"),
+    "paragraph_counts": (
+        "{paragraphs} 段（序言部分 {preambular} 段，执行部分 {operative} 段）",
+        "{paragraphs} paragraphs ({preambular} preambular, {operative} operative)",
+    ),
+    "agenda_item": ("议程项目", "Agenda item"),
+    "filters_count": ("筛选 ({n})", "Filters ({n})"),
+    "show_results": ("查看 {total} 条结果", "Show {total} results"),
+    "show_more": ("再显示 {n} 项", "Show {n} more"),
+    "filter_values": ("筛选“{facet}”的选项", "Filter the {facet} values"),
+    "verbs_op": ("执行部分动词", "Operative verbs"),
+    "verbs_pp": ("序言部分动词", "Preambular verbs"),
     "switch_language": ("English", "中文"),
     "switch_language_label": ("Switch the interface to English", "切换到中文界面"),
     "json_link": ("本页 JSON", "This page as JSON"),

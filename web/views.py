@@ -8,6 +8,9 @@ from web import i18n
 from web.app import error_response, get_engine
 from web.chart import charts
 from web.data import NotFoundError, paragraph_data, search_data, unit_data
+from web.documents import documents_data, introduction, kind_counts
+from web.facetview import facet_panel
+from web.suggest import suggest_data
 from web.exports import export_csv, export_json
 from web.params import parse_state
 
@@ -18,26 +21,31 @@ def _state():
     return parse_state(request.args, current_app.config["MAX_SIZE"])
 
 
-def session_years(engine) -> dict[str, int]:
-    """The year of each session, from the units' metadata (for the chart's labels)."""
-    return {unit["session"]["key"]: unit["year"] for unit in engine.units()
-            if unit.get("year") and unit.get("session")}
+def preambular_verbs(engine) -> set[str]:
+    """Verbs that lead preambular paragraphs more often than operative ones ("Recalling")."""
+    preambular = kind_counts(engine, "verb", "pp")
+    every = {value["key"]: value["count"] for value in engine.facet_values("verb")}
+    return {key for key, count in preambular.items() if 2 * count > every.get(key, 0)}
 
 
 @bp.route("/")
 def search_page():
     """The search box, results, facets and charts."""
     state = _state()
-    data = search_data(get_engine(), state)
+    engine = get_engine()
+    data = search_data(engine, state)
     titles = {name: i18n.translate(f"chart_by_{name}", g.ui) for name in ("session", "theme")}
+    home = not state.q and not state.filters and state.page == 1
     return render_template(
         "search.html",
         data=data,
         state=state,
-        charts=charts(data["facets"], g.ui, titles, session_years(get_engine())),
+        panel=facet_panel(data["facets"], preambular_verbs(engine)),
+        charts=charts(data["facets"], g.ui, titles),
+        intro=introduction(engine) if home else None,
         json_url=state.url("/api/search"),
         q_value=state.q,
-        autofocus=True,
+        autofocus=home,  # a results page keeps the focus where the reader is
         # A new query keeps the filters, sort and page size; "clear all" drops the filters.
         keep_in_form=[(k, v) for k, v in state.query_pairs(with_page=False) if k != "q"],
     )
@@ -73,6 +81,25 @@ def unit_page(uid: str):
 def unit_api(uid: str):
     """A whole resolution as JSON."""
     return jsonify(unit_data(get_engine(), uid))
+
+
+@bp.route("/documents")
+def documents_page():
+    """Every document of the collection and the resolutions, decisions and drafts it holds."""
+    return render_template("documents.html", data=documents_data(get_engine()),
+                           json_url=url_for(".documents_api"))
+
+
+@bp.route("/api/documents")
+def documents_api():
+    """The documents page as JSON."""
+    return jsonify(documents_data(get_engine()))
+
+
+@bp.route("/api/suggest")
+def suggest_api():
+    """Terms and symbols that complete what is being typed in the search box."""
+    return jsonify(suggest_data(get_engine(), request.args.get("q", "")))
 
 
 @bp.route("/export.csv")

@@ -57,7 +57,7 @@ class Catalogue:
         path = Path(index_dir) / units_file
         records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
         units = {record["id"]: record for record in records}
-        date_rank = [_date_number(d.get("date", "")) for d in docs]
+        date_rank = [_date_number(d.get("date", ""), d.get("year")) for d in docs]
         vocabulary = tuple(term for term in reader.field_terms("text")
                            if isinstance(term, str) and term.isascii() and term.isalpha())
         normalized = [normalize(d.get("text", "")) for d in docs]
@@ -120,7 +120,10 @@ class Catalogue:
         return meta
 
 
-def _date_number(date: str) -> int:
-    """An ISO date as a sortable number (20161219); 0 when unknown."""
+def _date_number(date: str, year: int | None = None) -> int:
+    """An ISO date as a sortable number (20161219); the year's start (20130000) when only the
+    year (of the session) is known, so an undated draft sorts with its year; 0 when neither."""
     digits = "".join(ch for ch in (date or "")[:10] if ch.isdigit())
-    return int(digits) if len(digits) == 8 else 0
+    if len(digits) == 8:
+        return int(digits)
+    return int(year) * 10_000 if isinstance(year, int) and 0 < year < 10_000 else 0

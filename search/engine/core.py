@@ -302,7 +302,7 @@ class Engine:
     @_holding
     def facet_values(self, facet: str) -> list[dict]:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
-        if facet not in FACETS:
+        if facet not in facet_counts.COUNTED:
             raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
         catalogue = self._state().catalogue
         if catalogue.all_counts is None:  # the whole index never changes while open

@@ -1,0 +1,76 @@
+"""How the results page shows its facets: order, labels, top values, groups, hidden ones.
+
+The engine counts; this module decides what a reader sees: sessions with their years in
+date order, resolutions named as the UN cites them, the top values first and the rest
+behind "show more", operative and preambular verbs apart, facets with a single value left out.
+"""
+
+from __future__ import annotations
+
+from web.citation import unit_reference
+
+TOP = 5  # values shown before "show more"
+ORDER = ("theme", "verb", "unit", "session", "body", "kind", "lang")  # display order
+
+
+def session_years(units: list[dict]) -> dict[str, int]:
+    """The year of each session, from the units' metadata."""
+    return {unit["session"]["key"]: unit["year"] for unit in units
+            if unit.get("year") and unit.get("session") and unit["session"].get("key")}
+
+
+def with_years(items: list[dict], years: dict[str, int]) -> list[dict]:
+    """Session values labelled with their year ("GA 71 (2016)") and put in date order."""
+    dated = []
+    for item in items:
+        year = years.get(item["key"])
+        suffix = f" ({year})" if year else ""
+        dated.append({**item, "zh": f"{item['zh']}{suffix}", "en": f"{item['en']}{suffix}",
+                      "year": year})
+    # Oldest first, as a delegate reads a history; unknown years last.
+    return sorted(dated, key=lambda item: (item["year"] is None, item["year"] or 0, item["key"]))
+
+
+def unit_labels(items: list[dict], units: list[dict]) -> list[dict]:
+    """Resolution values named as the UN cites them ("General Assembly resolution 71/209")."""
+    by_id = {unit["id"]: unit for unit in units}
+    named = []
+    for item in items:
+        unit = by_id.get(item["key"])
+        english, chinese = unit_reference(unit) if unit else (item["key"], item["key"])
+        named.append({**item, "en": english, "zh": chinese})
+    return named
+
+
+def split_top(items: list[dict], top: int = TOP) -> tuple[list[dict], list[dict]]:
+    """(shown, more): the first `top` values plus every selected one, then the rest."""
+    shown = [item for n, item in enumerate(items) if n < top or item.get("selected")]
+    more = [item for n, item in enumerate(items) if n >= top and not item.get("selected")]
+    return shown, more
+
+
+def verb_groups(items: list[dict], preambular: set[str]) -> list[dict]:
+    """Verbs as two groups, operative then preambular ("Urges" apart from "Recalling")."""
+    groups = [("op", [i for i in items if i["key"] not in preambular]),
+              ("pp", [i for i in items if i["key"] in preambular])]
+    return [{"kind": kind, "items": members} for kind, members in groups if members]
+
+
+def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None) -> dict | None:
+    """One facet as the page shows it; None when it has a single value and nothing selected."""
+    if len(items) < 2 and not any(item.get("selected") for item in items):
+        return None  # one value tells nothing: every hit has it
+    if name == "verb" and preambular is not None:
+        groups = verb_groups(items, preambular)
+    else:
+        groups = [{"kind": None, "items": items}]
+    for group in groups:
+        group["shown"], group["more"] = split_top(group["items"])
+    selected = sum(1 for item in items if item.get("selected"))
+    return {"name": name, "groups": groups, "count": len(items), "selected": selected}
+
+
+def facet_panel(facets: dict[str, list[dict]], preambular: set[str]) -> list[dict]:
+    """Every facet worth showing, in display order."""
+    panel = (shown_facet(name, facets.get(name, []), preambular) for name in ORDER)
+    return [facet for facet in panel if facet]
