@@ -32,11 +32,20 @@ class Catalogue:
     unit_list: list[dict] | None = None  # Engine.units(), built on first use
     all_counts: dict[str, list[dict]] | None = None  # Engine.facet_values(), likewise
     filter_docs: dict[str, set[int]] = field(default_factory=dict)  # by filter query
+    # Paragraphs holding each term of the text field (dictionary fallback, "did you mean").
+    frequencies: dict[str, int] = field(default_factory=dict)
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""
         text = self.normalized[docnum]
         return text if len(text) == len(self.docs[docnum].get("text", "")) else None
+
+    @property
+    def characters(self) -> frozenset[str]:
+        """Every character of the normalised texts (is a lone character in the text?)."""
+        if not hasattr(self, "_characters"):
+            self._characters = frozenset("".join(self.normalized))
+        return self._characters
 
     @property
     def average_length(self) -> float:
@@ -62,7 +71,10 @@ class Catalogue:
                            if isinstance(term, str) and term.isascii() and term.isalpha())
         normalized = [normalize(d.get("text", "")) for d in docs]
         doc_order = [d.get("doc_order", n) for n, d in enumerate(docs)]
-        return cls(docs, columns, by_id, units, date_rank, doc_order, vocabulary, normalized)
+        frequencies = {term.decode("utf-8") if isinstance(term, bytes) else term:
+                       info.doc_frequency() for term, info in reader.iter_field("text")}
+        return cls(docs, columns, by_id, units, date_rank, doc_order, vocabulary, normalized,
+                   frequencies=frequencies)
 
     def result(self, docnum: int, labels: Labels) -> dict:
         """The fields of one paragraph as a search result shows them (no snippet)."""

@@ -29,13 +29,16 @@ from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
 from search.query.build import ParsedQuery, parse
+from search.query.fallback import Fallback
+from search.query.sources import has_cjk
 from search.query.relax import partial_concept, relax
 from search.engine.records import nearest_ids, paragraph_record, unit_record
 from search.engine.rewrite import limit_prefixes, resolve_bigrams
 from search.store.schema import FACETS, UNITS_FILE
 from search.store.generation import current, current_number
 from search.store.stamp import check_stamp
-from search.engine.suggest import suggest
+from search.engine.chinese_suggest import speller_for
+from search.engine.suggest import glossary_forms, shown_for, suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
 
@@ -52,6 +55,14 @@ class _Snapshot:
     generation: Path
     users: int = 0  # requests holding it (see _holding)
     searchers: dict = field(default_factory=dict)  # thread id → that thread's searcher
+    fallback: Fallback | None = None  # the dictionary, kept to what this index holds
+    _speller: Any = None
+
+    def speller(self):
+        """The Chinese speller over this index's words (built on first use)."""
+        if self._speller is None:
+            self._speller = speller_for(self.catalogue.frequencies, glossary_forms())
+        return self._speller
 
     def close(self) -> None:
         """Close its searchers and its index (nobody may be using them)."""
@@ -147,7 +158,10 @@ class Engine:
         ix = whoosh_index.open_dir(str(generation))
         with ix.reader() as reader:
             catalogue = Catalogue.load(reader, generation, UNITS_FILE)
-        return _Snapshot(ix, catalogue, generation)
+        from search.analysis import segment
+
+        fallback = Fallback(catalogue.frequencies.get, segment)
+        return _Snapshot(ix, catalogue, generation, fallback=fallback)
 
     def _rebuilt(self, snapshot: "_Snapshot", force: bool = False) -> bool:
         """True when CURRENT names another generation than the one ``snapshot`` holds.
@@ -196,8 +210,16 @@ class Engine:
         params = check(q, filters, page, size, sort)
         snapshot = self._state()
         catalogue, searcher = snapshot.catalogue, self._searcher(snapshot)
-        parsed = parse_cached(params.q)
+        parsed = parse_cached(params.q, snapshot.fallback)
         query, hits = self._run(searcher, catalogue, parsed, params)
+        suggestion = None
+        if not hits and not parsed.browse and parsed.words:
+            # A correction that finds the whole query comes before dropping words from it.
+            suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary,
+                                 snapshot.speller())
+            if suggestion is not None:
+                parsed, query, hits = self._corrected(searcher, snapshot, suggestion, params,
+                                                      parsed, query)
         if not hits and not parsed.browse:
             parsed, query, hits = self._loosen(searcher, catalogue, parsed, params, query)
         first = (params.page - 1) * params.size
@@ -205,9 +227,6 @@ class Engine:
         spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query),
                                       catalogue.aligned)
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in shown]
-        suggestion = None
-        if not hits and not parsed.browse and parsed.words:
-            suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary)
         return {
             "query": params.q,
             "total": len(hits),
@@ -218,11 +237,21 @@ class Engine:
             # Copies: the parsed query is cached and shared, callers may edit the answer.
             "expanded": list(parsed.expanded),
             "reading": dict(parsed.reading),
+            "read_as": [dict(part) for part in parsed.read_as],
             "messages": list(parsed.messages),
             "suggestion": suggestion,
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
         }
+
+    def _corrected(self, searcher, snapshot, suggestion: str, params, parsed, query):
+        """(parsed, query, hits) of the suggestion, told as such; the typed ones if it finds none."""
+        corrected = parse_cached(suggestion, snapshot.fallback)
+        corrected_query, hits = self._run(searcher, snapshot.catalogue, corrected, params)
+        if not hits:
+            return parsed, query, []
+        told = shown_for(corrected, params.q, suggestion)
+        return told, corrected_query, hits
 
     def _loosen(self, searcher, catalogue: Catalogue, parsed: ParsedQuery, params, query):
         """(parsed, query, hits) of the first looser reading that finds something.
@@ -230,7 +259,12 @@ class Engine:
         First words found nowhere are read as the glossary concepts they name, then
         they are simply left out; with no hits either way the query stays as it was.
         """
-        known = lambda term: searcher.doc_frequency("text", term) > 0  # noqa: E731
+        def known(term: str) -> bool:
+            # A lone Chinese character is in the text when any paragraph spells it, even
+            # inside a longer word: never say "no paragraph contains 网".
+            if len(term) == 1 and has_cjk(term):
+                return term in catalogue.characters
+            return searcher.doc_frequency("text", term) > 0
         for widen in (partial_concept, lambda word: None):
             relaxed = relax(parsed, known, widen)
             if relaxed is not None:
@@ -334,9 +368,9 @@ def _allowed(searcher, catalogue: Catalogue, filter_query: Q.Query) -> set[int]:
 
 
 @lru_cache(maxsize=512)
-def parse_cached(q: str) -> ParsedQuery:
+def parse_cached(q: str, fallback: Fallback | None = None) -> ParsedQuery:
     """``parse`` with the project's lexicon, remembered (it is pure; queries repeat)."""
-    return parse(q)
+    return parse(q, fallback=fallback)
 
 
 def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):

@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from whoosh.query import NullQuery
 
+from search.engine.chinese_suggest import correct_chinese
 from search.query.build import parse
+from search.query.sources import has_cjk
 
 CUTOFF = 0.75  # similarity needed to propose a glossary form instead of a typed word
 MAX_WORD = 30  # longer "words" are noise, not typos
@@ -16,10 +18,12 @@ MAX_TRIES = 5  # words corrected per query, so that noise cannot cost seconds
 _LATIN = re.compile(r"[A-Za-z][A-Za-z'-]{2,19}")
 
 
-def suggest(searcher, parsed, q: str, vocabulary: tuple[str, ...] = ()) -> str | None:
+def suggest(searcher, parsed, q: str, vocabulary: tuple[str, ...] = (),
+            speller=None) -> str | None:
     """A different query with hits, built by correcting unknown words; else None.
 
-    ``vocabulary`` holds the Latin terms of the index, a last resort for English words.
+    ``vocabulary`` holds the Latin terms of the index, a last resort for English words;
+    ``speller`` (``search.engine.chinese_suggest``) corrects Chinese words by sound and shape.
     """
     words = set(parsed.words)
     changed, corrected, tried = False, [], {}
@@ -27,7 +31,7 @@ def suggest(searcher, parsed, q: str, vocabulary: tuple[str, ...] = ()) -> str |
         better = None
         if word in words and len(word) <= MAX_WORD and (word in tried or len(tried) < MAX_TRIES):
             if word not in tried:
-                tried[word] = _correct(searcher, word, vocabulary)
+                tried[word] = _correct(searcher, word, vocabulary, speller)
             better = tried[word]
         changed = changed or (better is not None and better != word)
         corrected.append(better or word)
@@ -42,11 +46,13 @@ def suggest(searcher, parsed, q: str, vocabulary: tuple[str, ...] = ()) -> str |
     return None
 
 
-def _correct(searcher, word: str, vocabulary: tuple[str, ...]) -> str | None:
+def _correct(searcher, word: str, vocabulary: tuple[str, ...], speller=None) -> str | None:
     """A known word close to ``word`` when ``word`` itself is not in the index."""
     from search.analysis import segment
 
     terms = segment(word)
+    if speller is not None and has_cjk(word):
+        return correct_chinese(speller, word, lambda w: _finds(searcher, w))
     if not terms or all(searcher.doc_frequency("text", t) for t in terms):
         return None
     close = difflib.get_close_matches(word.lower(), glossary_words(), n=1, cutoff=CUTOFF)
@@ -86,3 +92,17 @@ def glossary_words() -> tuple[str, ...]:
     for form in glossary_forms():
         words += form.split()
     return tuple(dict.fromkeys(w for w in words if len(w) > 1))
+
+
+def shown_for(corrected, typed: str, suggestion: str):
+    """The corrected query's parse, its reading and messages saying it stands for ``typed``."""
+    from dataclasses import replace
+
+    words = suggestion.split()
+    typed = " ".join(w for w in typed.split() if w not in words) or typed
+    reading = {"en": f"{corrected.reading['en']} (showing results for {suggestion}; "
+                     f"no paragraph has {typed})",
+               "zh": f"{corrected.reading['zh']}（已显示 {suggestion} 的结果；没有段落包含 {typed}）"}
+    message = f"no paragraph has {typed}; showing results for {suggestion}"
+    return replace(corrected, text=typed, reading=reading,
+                   messages=list(corrected.messages) + [message])

@@ -17,12 +17,14 @@ from typing import Any
 from whoosh import query as Q
 
 from search.facets import facet_label
+from search.query.fallback import FALLBACK_BOOST, Fallback
 from search.query.parsed import Item, ParsedQuery, all_of, any_of
 from search.query.reading import describe_filter, describe_reading
 from search.store.schema import FACETS
 from search.query.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
                             has_cjk)
 from search.query.syntax import Token, tokenize
+from search.query.verbs import split_verb
 
 PHRASE_BOOST = 2.0  # the whole query as an exact phrase ranks above scattered words
 THEME_BOOST = 0.3  # a paragraph tagged with a concept's theme, without its words
@@ -42,9 +44,13 @@ CITE_BOOST = 0.5
 
 
 def parse(text: str, lexicon: Lexicon | None = None,
-          analyzers: Analyzers | None = None) -> ParsedQuery:
-    """Parse user text into a :class:`ParsedQuery`; never raises on any string."""
-    builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers())
+          analyzers: Analyzers | None = None, fallback: Fallback | None = None) -> ParsedQuery:
+    """Parse user text into a :class:`ParsedQuery`; never raises on any string.
+
+    ``fallback`` (see ``search.query.fallback``) reads words the glossary lacks through a
+    general dictionary, keeping what the index holds; without it they are searched as typed.
+    """
+    builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers(), fallback)
     return builder.build(text)
 
 
@@ -65,9 +71,10 @@ def _sequence(fieldname: str, terms: list[str], boost: float = 1.0) -> Q.Query:
 class _Builder:
     """Turns tokens into items, items into clauses, clauses into one query."""
 
-    def __init__(self, lexicon: Lexicon, analyzers: Analyzers):
+    def __init__(self, lexicon: Lexicon, analyzers: Analyzers, fallback: Fallback | None = None):
         self.lexicon = lexicon
         self.analyzers = analyzers
+        self.fallback = fallback
         self.messages: list[str] = []
         self.truncated = False  # too many words: some were dropped
         themes = getattr(lexicon, "themes", None)
@@ -75,8 +82,11 @@ class _Builder:
 
     def build(self, text: str) -> ParsedQuery:
         """Tokens → items → clauses → one query, with its reading."""
-        tokens = tokenize(text)
+        verb, rest = split_verb(text)  # "urges cybercrime": the verb facet, then the words
+        tokens = tokenize(rest)
         entries, excluded, filters = self._entries(tokens)
+        if verb is not None:
+            filters.append(((verb.en, verb.zh), Q.Term("verb", verb.key)))
         clauses = self._clauses(entries)
         # Only a query of plain words (no syntax) gets the whole-phrase boost.
         plain = " ".join(t.text for t in tokens) if all(
@@ -92,7 +102,8 @@ class _Builder:
             nothing=query is not None and query is Q.NullQuery)
         filter_query = all_of([q for _, q in filters]) if filters else None
         return ParsedQuery(text, query, filter_query, expanded, reading, self.messages,
-                           words, clauses, excluded, filters_shown)
+                           words, clauses, excluded, filters_shown,
+                           read_as=[verb.removable()] if verb is not None else [])
 
     def _entries(self, tokens: list[Token]):
         """Items and OR markers in order, plus excluded items and ((en, zh), query) filters."""
@@ -192,15 +203,11 @@ class _Builder:
         requiring the text "和腐败" verbatim would lose paragraphs that say it otherwise.
         """
         items: list[Item] = []
+        pieces = []
         for word in text.split():
-            pieces = self.analyzers.text(word) if has_cjk(word) else [word]
-            for piece in pieces:
-                if piece in CONNECTIVES:
-                    continue
-                item = self._literal(piece)
-                if item is not None:
-                    items.append(item)
-        return items
+            pieces += [p for p in (self.analyzers.text(word) if has_cjk(word) else [word])
+                       if p not in CONNECTIVES]
+        return self._word_items(pieces)
 
     def _glossary_spans(self, text: str) -> list[tuple[int, int, Any]]:
         """Non-overlapping glossary matches, longest first, in text order."""
@@ -213,7 +220,33 @@ class _Builder:
         return sorted(chosen, key=lambda m: m[0])
 
     def _literals(self, text: str) -> list[Item]:
-        return [item for word in text.split() if (item := self._literal(word)) is not None]
+        return self._word_items(text.split())
+
+    def _word_items(self, words: list[str]) -> list[Item]:
+        """Items of plain words; a dictionary phrase of several ("death penalty") is one."""
+        phrases = {start: (end, heads) for start, end, heads in (
+            self.fallback.phrases(words) if self.fallback else []) if end - start > 1}
+        items, i = [], 0
+        while i < len(words):
+            if i in phrases:
+                end, heads = phrases[i]
+                items.append(self._dictionary_item(" ".join(words[i:end]), heads))
+                i = end
+                continue
+            item = self._literal(words[i])
+            if item is not None:
+                items.append(item)
+            i += 1
+        return items
+
+    def _dictionary_item(self, typed: str, forms: list[str]) -> Item:
+        """A word or phrase OR its dictionary translations, weighted below the typed words."""
+        queries = self._form_queries(typed, self.analyzers.text(typed) or [typed])
+        for form in forms:
+            for query in self._form_queries(form, self.analyzers.text(form)):
+                query.boost = FALLBACK_BOOST
+                queries.append(query)
+        return Item(any_of(queries), f"{typed} → {' OR '.join(forms)}", list(forms))
 
     def _literal(self, word: str, shown: str | None = None, exact: bool = False) -> Item | None:
         """A word as typed: a phrase on the word field, OR-ed with bigrams for Chinese.
@@ -224,12 +257,20 @@ class _Builder:
         terms = self.analyzers.text(word)
         if not terms:
             return None
+        if not exact and self.fallback is not None and (forms := self.fallback.chinese(word)):
+            return self._dictionary_item(word, forms)  # relax has nothing to loosen or drop
         queries = self._form_queries(word, terms)
         if not exact:
-            queries += self._reference(word)
+            queries += self._reference(word) + self._english_glosses(word)
             if len(terms) == 1:  # one word the text may spell otherwise; phrases stay phrases
                 queries += self._loose_chinese(word)
         return Item(any_of(queries), shown or word, terms=terms)
+
+    def _english_glosses(self, word: str) -> list[Q.Query]:
+        """A Chinese word's dictionary glosses that English texts of the index hold."""
+        glosses = self.fallback.english(word) if self.fallback is not None else []
+        queries = [_sequence("text", self.analyzers.text(g), FALLBACK_BOOST) for g in glosses]
+        return [q for q in queries if not isinstance(q, Q.NullQuery)]
 
     def _loose_chinese(self, word: str) -> list[Q.Query]:
         """All but one of the word's bigrams, anywhere in the paragraph (weighed low)."""

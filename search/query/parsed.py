@@ -32,6 +32,9 @@ class ParsedQuery:
     clauses: list[list[Item]] = field(default_factory=list)  # AND of ORs, as parsed
     excluded: list[Item] = field(default_factory=list)
     filters_shown: list[tuple[str, str]] = field(default_factory=list)  # (en, zh) each
+    # Parts of the text read as something else (a verb read as the verb facet), each as
+    # {"en", "zh", "without"}: how it was read and the query text without it.
+    read_as: list[dict] = field(default_factory=list)
 
     @property
     def browse(self) -> bool:

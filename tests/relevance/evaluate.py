@@ -23,6 +23,11 @@ LANGS = ("zh", "zh-Hant", "en", "mixed")
 TOP_P = 10  # precision is read where a user reads: the first page
 TOP_R = 100  # recall over the most the engine returns in one page (its size limit)
 QUERY_FIELDS = ("id", "q", "lang", "concept", "note")
+# The classes of questions the engine is measured on apart (issue 8); "core" is the first set.
+# A class other than core is split in halves: tune on one, report the other too.
+CLASSES = ("core", "english", "regional", "typo", "reference")
+HALVES = ("tune", "holdout")
+KNOWN_ITEM = ("reference",)  # classes whose first result must be the one item asked for
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class Judged:
     concept: str
     note: str
     relevant: frozenset[str]
+    cls: str = "core"
+    half: str = ""
 
 
 def load_judgments(path: str | Path = JUDGMENTS) -> list[Judged]:
@@ -72,7 +79,22 @@ def _query(entry: dict, concepts: dict, seen: set[str]) -> Judged:
     if not entry["q"].strip():
         raise ValueError(f"query {qid!r} has an empty query text")
     relevant = frozenset(concepts[entry["concept"]]["relevant"])
-    return Judged(qid, entry["q"], entry["lang"], entry["concept"], entry["note"], relevant)
+    cls, half = _class_and_half(qid, entry)
+    return Judged(qid, entry["q"], entry["lang"], entry["concept"], entry["note"], relevant,
+                  cls, half)
+
+
+def _class_and_half(qid: str, entry: dict) -> tuple[str, str]:
+    """The query's class (core by default) and, outside core, its half (tune or holdout)."""
+    cls = entry.get("class", "core")
+    if cls not in CLASSES:
+        raise ValueError(f"query {qid!r}: class {cls!r} is not one of {CLASSES}")
+    half = entry.get("half", "")
+    if cls == "core" and half:
+        raise ValueError(f"query {qid!r}: the core class has no halves")
+    if cls != "core" and half not in HALVES:
+        raise ValueError(f"query {qid!r}: half {half!r} is not one of {HALVES}")
+    return cls, half
 
 
 # -- metrics over one ranked list ------------------------------------------------------
@@ -111,6 +133,7 @@ def score(judged: Judged, ranked: list[str], total: int) -> dict:
     """Every metric of one query, with what a reader needs to see why it scored so."""
     return {
         "id": judged.id, "q": judged.q, "lang": judged.lang, "concept": judged.concept,
+        "class": judged.cls, "half": judged.half,
         "p10": precision_at(ranked, judged.relevant),
         "recall": recall_at(ranked, judged.relevant),
         "rr": reciprocal_rank(ranked, judged.relevant),
@@ -127,19 +150,27 @@ def summarise(rows: list[dict]) -> dict:
         "recall": mean(r["recall"] for r in rows),
         "mrr": mean(r["rr"] for r in rows),
         "map": mean(r["ap"] for r in rows),
+        "first": mean(1.0 if r["rr"] == 1.0 else 0.0 for r in rows),  # known item at rank 1
     }
 
 
 def evaluate(engine, judgments: list[Judged] | None = None) -> dict:
-    """Run every judged query through ``engine.search``; per query, per lang group, overall."""
+    """Run every judged query through ``engine.search``.
+
+    Means per query; per lang group and over the core set; per class and half; overall.
+    """
     judgments = load_judgments() if judgments is None else judgments
     rows = []
     for judged in judgments:
         found = engine.search(judged.q, page=1, size=TOP_R)
         rows.append(score(judged, [r["id"] for r in found["results"]], found["total"]))
-    groups = {lang: summarise([r for r in rows if r["lang"] == lang])
-              for lang in LANGS if any(r["lang"] == lang for r in rows)}
-    return {"queries": rows, "groups": groups, "overall": summarise(rows)}
+    core = [r for r in rows if r["class"] == "core"]
+    groups = {lang: summarise([r for r in core if r["lang"] == lang])
+              for lang in LANGS if any(r["lang"] == lang for r in core)}
+    classes = {f"{cls}/{half}": summarise(picked) for cls in CLASSES[1:] for half in HALVES
+               if (picked := [r for r in rows if (r["class"], r["half"]) == (cls, half)])}
+    return {"queries": rows, "groups": groups, "classes": classes,
+            "core": summarise(core) if core else None, "overall": summarise(rows)}
 
 
 def report(result: dict) -> str:
@@ -152,8 +183,15 @@ def report(result: dict) -> str:
     lines.append("")
     lines.append("{:10} {:>3} {:>6} {:>6} {:>6} {:>6}".format(
         "group", "n", "P@10", "R@100", "MRR", "MAP"))
-    for name, g in [*result["groups"].items(), ("overall", result["overall"])]:
+    for name, g in [*result["groups"].items(), ("core", result["core"])]:
         lines.append("{:10} {n:3} {p10:6.3f} {recall:6.3f} {mrr:6.3f} {map:6.3f}".format(name, **g))
+    lines.append("")
+    lines.append("{:18} {:>3} {:>6} {:>6} {:>6} {:>7}".format(
+        "class/half", "n", "P@10", "R@100", "MRR", "first"))
+    for name, g in [*result["classes"].items(), ("overall", result["overall"])]:
+        first = f"{g['first']:7.0%}" if name.split("/")[0] in KNOWN_ITEM else f"{'':7}"
+        lines.append("{:18} {n:3} {p10:6.3f} {recall:6.3f} {mrr:6.3f} {first}".format(
+            name, first=first, **{k: v for k, v in g.items() if k != "first"}))
     return "\n".join(lines)
 
 
