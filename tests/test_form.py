@@ -60,7 +60,9 @@ def test_compiles_to_the_whoosh_query_of_the_same_meaning():
 def test_compiled_queries_find_the_same_paragraphs_as_hand_written_ones(real_index):
     from whoosh import index as whoosh_index
 
-    ix = whoosh_index.open_dir(str(real_index))
+    from search.store.generation import current
+
+    ix = whoosh_index.open_dir(str(current(real_index)))
     with ix.searcher() as searcher:
         ours = to_whoosh(F.Without(F.Term("text", "洗钱"), F.Term("text", "腐败")))
         theirs = Q.AndNot(Q.Term("text", "洗钱"), Q.Term("text", "腐败"))

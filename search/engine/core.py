@@ -15,7 +15,6 @@ import functools
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +56,18 @@ class _Snapshot:
     searchers: dict = field(default_factory=dict)  # thread id → that thread's searcher
     fallback: Fallback | None = None  # the dictionary, kept to what this index holds
     _speller: Any = None
+    # Parsed queries of this snapshot: they hold its fallback (and so its frequencies),
+    # which must go when the snapshot goes; a global cache would keep every one alive.
+    _parsed: dict = field(default_factory=dict)
+
+    def parse(self, q: str) -> ParsedQuery:
+        """``parse`` with the project's lexicon and this index's fallback, remembered."""
+        found = self._parsed.get(q)
+        if found is None:
+            if len(self._parsed) >= PARSED_CACHE:
+                self._parsed.clear()
+            found = self._parsed[q] = parse(q, fallback=self.fallback)
+        return found
 
     def speller(self):
         """The Chinese speller over this index's words (built on first use)."""
@@ -210,7 +221,7 @@ class Engine:
         params = check(q, filters, page, size, sort)
         snapshot = self._state()
         catalogue, searcher = snapshot.catalogue, self._searcher(snapshot)
-        parsed = parse_cached(params.q, snapshot.fallback)
+        parsed = snapshot.parse(params.q)
         query, hits = self._run(searcher, catalogue, parsed, params)
         suggestion = None
         if not hits and not parsed.browse and parsed.words:
@@ -246,7 +257,7 @@ class Engine:
 
     def _corrected(self, searcher, snapshot, suggestion: str, params, parsed, query):
         """(parsed, query, hits) of the suggestion, told as such; the typed ones if it finds none."""
-        corrected = parse_cached(suggestion, snapshot.fallback)
+        corrected = snapshot.parse(suggestion)
         corrected_query, hits = self._run(searcher, snapshot.catalogue, corrected, params)
         if not hits:
             return parsed, query, []
@@ -367,10 +378,7 @@ def _allowed(searcher, catalogue: Catalogue, filter_query: Q.Query) -> set[int]:
     return cache[key]
 
 
-@lru_cache(maxsize=512)
-def parse_cached(q: str, fallback: Fallback | None = None) -> ParsedQuery:
-    """``parse`` with the project's lexicon, remembered (it is pure; queries repeat)."""
-    return parse(q, fallback=fallback)
+PARSED_CACHE = 512  # parsed queries one snapshot remembers (queries repeat)
 
 
 def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):
