@@ -1,7 +1,7 @@
 """The lineage file written beside the index: paragraph links and unit relations.
 
-``links.json`` holds ``{"version", "paragraphs": {id: [link, …]}, "units": {id: relations}}``
-with each link ``{"id", "unit", "relation", "score"}`` as index.link made it. Only
+``links.json`` holds ``{"version", "paragraphs": {id: [link, …]}, "units": {id: relations},
+"cited_by": {unit id: [paragraph id, …]}}`` with each link ``{"id", "unit", "relation", "score"}`` as index.link made it. Only
 paragraphs and units with something to say are listed.
 """
 
@@ -18,15 +18,17 @@ LINKS_VERSION = 1
 
 def lineage_data(documents: list[Document]) -> dict:
     """The JSON-ready lineage of ``documents`` (after index.link.link)."""
-    paragraphs, units = {}, {}
+    paragraphs, units, cited = {}, {}, {}
     for doc in documents:
         for unit in doc.units:
             if unit.relations:
                 units[unit.id] = unit.relations
+            if unit.cited_by:
+                cited[unit.id] = unit.cited_by
             for para in unit.paragraphs:
                 if para.links:
                     paragraphs[para.id] = para.links
-    return {"version": LINKS_VERSION, "paragraphs": paragraphs, "units": units}
+    return {"version": LINKS_VERSION, "paragraphs": paragraphs, "units": units, "cited_by": cited}
 
 
 def write_links(documents: list[Document], directory: Path) -> None:

@@ -17,19 +17,22 @@ previous version (search.align). The results are put on the dataclasses the writ
 from __future__ import annotations
 
 from collections import defaultdict
-from difflib import SequenceMatcher
 
 import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cpdist
 
 from index.fingerprint import K, K_OTHER, fingerprints, folded_codes, identity_key, shared_counts
 from index.model import Document, Paragraph, Unit
-from search.align import align, similarity
+from search.align import STRENGTH, align, similarity
 
 EDITED = 0.6  # similarity of the folded texts from which two paragraphs are versions of one another
 RELATED_PASSAGE = 30  # folded characters shared in long runs that make two paragraphs related
 BLOCK = 10  # … counting runs of this many characters or more (a convention's name is ~20)
 CANDIDATE_SHARED = 2  # fingerprints two paragraphs must share to be measured at all …
 CANDIDATE_CONTAINMENT = 0.15  # … covering this share of the shorter one's fingerprints
+PAIRS_CHUNK = 1_000_000  # candidate pairs measured per batch
+WORKERS = 2  # threads measuring them (the build machine has two cores)
 CONFIRM = 0.3  # share of a unit's paragraphs linked to the other unit that confirms a relation
 
 
@@ -40,12 +43,13 @@ def link(documents: list[Document], manifest: dict | None = None) -> None:
     for _, para in paragraphs:
         para.links, para.change = [], None
     for _, unit in units:
-        unit.relations = {}
+        unit.relations, unit.cited_by = {}, []
     for lang in sorted({para.lang for _, para in paragraphs}):
         _link_language([(u, p) for u, p in paragraphs if p.lang == lang], lang)
     _relate_units(units, manifest or {})
     _translations(units)
     _mark_changes(units)
+    _cited_by(units)
     for _, para in paragraphs:
         para.links.sort(key=lambda lk: (-_rank(lk["relation"]), -lk["score"], lk["id"]))
 
@@ -68,26 +72,35 @@ def paragraph_pairs(texts: list[str], lang: str, unit_of: list[int]) -> list[tup
     units = np.asarray(unit_of, dtype=np.int64)
     containment = shared / np.maximum(np.minimum(prints.counts[a], prints.counts[b]), 1)
     keep = (units[a] != units[b]) & (shared >= CANDIDATE_SHARED) & (containment >= CANDIDATE_CONTAINMENT)
+    strings = [_text(c) for c in codes]
     found: dict[tuple[int, int], tuple[str, float]] = {}
-    for x, y in zip(a[keep].tolist(), b[keep].tolist()):
-        judged = ("identical", 1.0) if keys[x] == keys[y] else judge(_text(codes[x]), _text(codes[y]))
-        if judged is not None:
-            found[(x, y)] = judged
+    for start in range(0, int(keep.sum()), PAIRS_CHUNK):
+        xs = a[keep][start:start + PAIRS_CHUNK].tolist()
+        ys = b[keep][start:start + PAIRS_CHUNK].tolist()
+        scores = cpdist([strings[x] for x in xs], [strings[y] for y in ys],
+                        scorer=Indel.normalized_similarity, workers=WORKERS)
+        for x, y, score in zip(xs, ys, scores.tolist()):
+            judged = ("identical", 1.0) if keys[x] == keys[y] else judge(strings[x], strings[y], score)
+            if judged is not None:
+                found[(x, y)] = judged
     for x, y in _identical_groups(keys, unit_of):  # short ones may have no fingerprint
         found[(x, y)] = ("identical", 1.0)
     return [(x, y, rel, score) for (x, y), (rel, score) in found.items()]
 
 
-def judge(a: str, b: str) -> tuple[str, float] | None:
-    """("edited" | "related", similarity) of two folded texts, or None when neither."""
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    score = round(matcher.ratio(), 3)
+def judge(a: str, b: str, score: float) -> tuple[str, float] | None:
+    """("edited" | "related", similarity) of two folded texts, or None when neither.
+
+    ``score`` is difflib's ratio, 2·LCS / (len a + len b), as rapidfuzz computes it.
+    """
     if score >= EDITED:
-        return "edited", score
-    # ratio() computed the blocks already; short ones are chance (…的…，联合国…).
-    if sum(block.size for block in matcher.get_matching_blocks() if block.size >= BLOCK) >= RELATED_PASSAGE:
-        return "related", score
-    return None
+        return "edited", round(score, 3)
+    if score * (len(a) + len(b)) / 2 < RELATED_PASSAGE:
+        return None  # not even that many characters in common, in any runs
+    # Short common runs are chance (…的…，联合国…); a shared passage is long runs.
+    runs = sum(op.src_end - op.src_start for op in Indel.opcodes(a, b)
+               if op.tag == "equal" and op.src_end - op.src_start >= BLOCK)
+    return ("related", round(score, 3)) if runs >= RELATED_PASSAGE else None
 
 
 def _text(codes: np.ndarray) -> str:
@@ -117,7 +130,7 @@ def _link_language(paragraphs: list[tuple[Unit, Paragraph]], lang: str) -> None:
 def unit_links(a: Unit, b: Unit) -> dict[tuple[str, str], tuple[str, float]]:
     """Content links from ``a``'s paragraphs into ``b``'s, for search.align."""
     return {(p.id, lk["id"]): (lk["relation"], lk["score"])
-            for p in a.paragraphs for lk in p.links if lk["unit"] == b.id}
+            for p in a.paragraphs for lk in p.links if lk["unit"] == b.id and lk["relation"] in STRENGTH}
 
 
 def _coverage(a: Unit, b: Unit) -> float:
@@ -201,3 +214,13 @@ def _mark_changes(units: list[tuple[Document, Unit]]) -> None:
                  for a, b, _ in alignment.pairs}
         for para in unit.paragraphs:
             para.change = marks.get(para.id, "new")
+
+
+def _cited_by(units: list[tuple[Document, Unit]]) -> None:
+    """Each unit's citing paragraphs elsewhere (from the citations tag resolved)."""
+    by_id = {unit.id: unit for _, unit in units}
+    for _, unit in units:
+        for para in unit.paragraphs:
+            for target in dict.fromkeys(para.cite_units.values()):
+                if target in by_id and target != unit.id:
+                    by_id[target].cited_by.append(para.id)

@@ -65,6 +65,7 @@ class Unit:
     # Filled by index.link: "adopted_as", "draft_of", "earlier_version", "later_version",
     # "translation_of" → [{"unit": id, "source": "text" | "manifest"}]
     relations: dict[str, list[dict]] = field(default_factory=dict)
+    cited_by: list[str] = field(default_factory=list)  # ids of paragraphs elsewhere citing it
 
 
 @dataclass

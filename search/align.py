@@ -10,7 +10,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
+
+from rapidfuzz.distance import Indel
 
 from search.analysis import normalize
 
@@ -125,9 +126,9 @@ def _same_kind(a: str, b: str) -> bool:
 
 
 def similarity(a: str, b: str) -> float:
-    """How alike two texts are, 0..1, letters and ideographs only (spacing, punctuation aside)."""
+    """How alike two texts are, 0..1 (difflib's ratio), letters and ideographs only."""
     fa, fb = _letters(a), _letters(b)
-    return SequenceMatcher(None, fa, fb, autojunk=False).ratio() if fa or fb else 1.0
+    return Indel.normalized_similarity(fa, fb) if fa or fb else 1.0
 
 
 def _letters(text: str) -> str:

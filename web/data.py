@@ -158,7 +158,14 @@ def paragraph_data(engine, pid: str) -> dict:
         "unit_url": f"{unit_url(unit['id'])}#{para['anchor']}",
         "verb_url": search_url("verb", para["verb"]["key"]) if para.get("verb") else None,
         "theme_urls": {t["key"]: search_url("theme", t["key"]) for t in para.get("themes", [])},
+        "lineage": _lineage().history_data(engine, pid),  # issue 9: this language elsewhere
     }
+
+
+def _lineage():
+    from web import lineage  # imports this module: import on use
+
+    return lineage
 
 
 def _link(pid: str | None) -> dict | None:
@@ -190,6 +197,7 @@ def unit_data(engine, uid: str) -> dict:
         "preamble": [p for p in paragraphs if p["kind"] == "pp"],
         "operative": [p for p in paragraphs if p["kind"] != "pp"],
         "footnotes": unit.get("footnotes", []),
+        "lineage": _lineage().unit_lineage_data(engine, uid),  # issue 9: drafts, versions, cited by
     }
 
 

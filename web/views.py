@@ -120,3 +120,6 @@ def not_found(error: NotFoundError):
     what = i18n.translate(f"what_{error.what}", g.ui)
     message = i18n.translate("not_found", g.ui, id=error.ident, what=what)
     return error_response(404, message, {"nearest": error.nearest})
+
+
+from web import lineage  # noqa: E402,F401  the lineage routes (/compare) join this blueprint
