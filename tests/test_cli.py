@@ -106,3 +106,20 @@ def test_serve_builds_a_missing_index_then_answers(tmp_path, corpus_dir):
         proc.terminate()
         proc.wait(timeout=10)
     assert "building it now" in log.read_text()
+
+
+def test_lineage_prints_the_history(capsys, real_index):
+    assert main(["lineage", "A-RES-71-209/op52", "--index", str(real_index)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A-RES-71-209/op52: first appeared in A/C.3/68/L.18 op40 (2013)")
+    assert "领域[-的-]的能力" in out and "[-协调-]{+协商+}" in out
+    assert "previous: A-RES-68-193/op44" in out and "next: A-RES-80-229/op76" in out
+
+
+def test_lineage_of_a_unit_and_of_nothing(capsys, real_index):
+    assert main(["lineage", "A-C.3-68-L.18", "--index", str(real_index)]) == 0
+    assert "adopted_as: A/RES/68/193 (2013)" in capsys.readouterr().out
+    assert main(["lineage", "A-RES-71-209/op522", "--index", str(real_index)]) == 1
+    assert "nearest: A-RES-71-209/op52" in capsys.readouterr().err
+    assert main(["lineage", "A-RES-71-209/op52", "--index", str(real_index), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["versions"]["previous"]["id"] == "A-RES-68-193/op44"

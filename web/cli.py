@@ -1,4 +1,4 @@
-"""The `concord` command: parse, build, search and serve."""
+"""The `concord` command: parse, build, search, serve and lineage."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Search the index from a terminal."""
     from search.engine import Engine, IndexMismatch, IndexMissing, QueryError
 
-    filters = {name: values for name in ("theme", "verb", "body", "session", "kind", "lang", "unit")
+    filters = {name: values for name in ("theme", "verb", "body", "session", "kind", "lang", "change", "unit")
                if (values := getattr(args, name))}
     engine = Engine(args.index)
     try:
@@ -147,7 +147,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="search the index from the terminal")
     p.add_argument("query", nargs="?", default="", help="query text (Chinese or English)")
-    for name in ("theme", "verb", "body", "session", "kind", "lang", "unit"):
+    for name in ("theme", "verb", "body", "session", "kind", "lang", "change", "unit"):
         p.add_argument(f"--{name}", action="append", default=[], help=f"filter by {name} key (repeatable)")
     p.add_argument("--page", type=int, default=1, help="result page, from 1")
     p.add_argument("--size", type=int, default=10, help="results per page (at most 100)")
@@ -163,6 +163,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
     p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
     p.set_defaults(func=cmd_serve)
+
+    from web import lineage_cli  # `concord lineage ID` (issue 9)
+
+    lineage_cli.register(sub)
     return parser
 
 
