@@ -10,7 +10,7 @@ from __future__ import annotations
 from web.citation import unit_reference
 
 TOP = 5  # values shown before "show more"
-ORDER = ("theme", "verb", "unit", "session", "body", "kind", "lang")  # display order
+ORDER = ("theme", "verb", "unit", "change", "session", "body", "kind", "lang")  # display order
 
 
 def session_years(units: list[dict]) -> dict[str, int]:
