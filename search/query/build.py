@@ -217,7 +217,13 @@ class _Builder:
         for start, end, term in found:
             if all(end <= s or start >= e for s, e, _ in chosen):
                 chosen.append((start, end, term))
-        return sorted(chosen, key=lambda m: m[0])
+        chosen.sort(key=lambda m: m[0])
+        glossary = getattr(self.lexicon, "glossary", None)
+        if glossary is None:
+            return chosen
+        from search.lexicon.regional import join_smuggling  # 野生動物走私: one concept
+
+        return join_smuggling(chosen, text, glossary())
 
     def _literals(self, text: str) -> list[Item]:
         return self._word_items(text.split())
