@@ -29,6 +29,7 @@ from search.facets import Labels
 from search.params import check, check_filters
 from search.query.build import ParsedQuery, parse
 from search.query.fallback import Fallback
+from search.query.references import UnitDirectory
 from search.query.sources import has_cjk
 from search.query.relax import partial_concept, relax
 from search.engine.records import nearest_ids, paragraph_record, unit_record
@@ -55,6 +56,7 @@ class _Snapshot:
     users: int = 0  # requests holding it (see _holding)
     searchers: dict = field(default_factory=dict)  # thread id → that thread's searcher
     fallback: Fallback | None = None  # the dictionary, kept to what this index holds
+    units: UnitDirectory | None = None  # how this index's units are named (references)
     _speller: Any = None
     # Parsed queries of this snapshot: they hold its fallback (and so its frequencies),
     # which must go when the snapshot goes; a global cache would keep every one alive.
@@ -66,7 +68,7 @@ class _Snapshot:
         if found is None:
             if len(self._parsed) >= PARSED_CACHE:
                 self._parsed.clear()
-            found = self._parsed[q] = parse(q, fallback=self.fallback)
+            found = self._parsed[q] = parse(q, fallback=self.fallback, units=self.units)
         return found
 
     def speller(self):
@@ -172,7 +174,8 @@ class Engine:
         from search.analysis import segment
 
         fallback = Fallback(catalogue.frequencies.get, segment)
-        return _Snapshot(ix, catalogue, generation, fallback=fallback)
+        units = UnitDirectory.of(catalogue.units.values(), catalogue.by_id)
+        return _Snapshot(ix, catalogue, generation, fallback=fallback, units=units)
 
     def _rebuilt(self, snapshot: "_Snapshot", force: bool = False) -> bool:
         """True when CURRENT names another generation than the one ``snapshot`` holds.

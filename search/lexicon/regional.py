@@ -112,11 +112,11 @@ def join_smuggling(spans: list[tuple[int, int, object]], text: str,
     i = 0
     while i < len(spans):
         if i + 1 < len(spans) and not text[spans[i][1]:spans[i + 1][0]].strip():
-            (s1, e1, a), (s2, e2, b) = spans[i], spans[i + 1]
+            (start, _, a), (_, end, b) = spans[i], spans[i + 1]
             obj = b if _is_smuggling(a) else a if _is_smuggling(b) else None
             joined = trafficking_of(obj, terms) if obj is not None else None
             if joined is not None:
-                out.append((s1, e2, joined))
+                out.append((start, end, joined))
                 i += 2
                 continue
         out.append(spans[i])

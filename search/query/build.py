@@ -19,6 +19,7 @@ from whoosh import query as Q
 from search.facets import facet_label
 from search.query.fallback import FALLBACK_BOOST, Fallback
 from search.query.parsed import Item, ParsedQuery, all_of, any_of
+from search.query.references import UnitDirectory, read_reference, reference_query
 from search.query.reading import describe_filter, describe_reading
 from search.store.schema import FACETS
 from search.query.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
@@ -44,12 +45,18 @@ CITE_BOOST = 0.5
 
 
 def parse(text: str, lexicon: Lexicon | None = None,
-          analyzers: Analyzers | None = None, fallback: Fallback | None = None) -> ParsedQuery:
+          analyzers: Analyzers | None = None, fallback: Fallback | None = None,
+          units: UnitDirectory | None = None) -> ParsedQuery:
     """Parse user text into a :class:`ParsedQuery`; never raises on any string.
 
     ``fallback`` (see ``search.query.fallback``) reads words the glossary lacks through a
     general dictionary, keeping what the index holds; without it they are searched as typed.
+    ``units`` (see ``search.query.references``) names the index's units, so that a symbol or
+    a paragraph reference finds its known item first.
     """
+    reference = read_reference(text, units)
+    if reference is not None:
+        return reference_query(text, reference)
     builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers(), fallback)
     return builder.build(text)
 
@@ -202,8 +209,7 @@ class _Builder:
         In 打击洗钱和腐败 the pieces 打击 and 和 are what remain around the concepts;
         requiring the text "和腐败" verbatim would lose paragraphs that say it otherwise.
         """
-        items: list[Item] = []
-        pieces = []
+        pieces: list[str] = []
         for word in text.split():
             pieces += [p for p in (self.analyzers.text(word) if has_cjk(word) else [word])
                        if p not in CONNECTIVES]
