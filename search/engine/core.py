@@ -28,6 +28,7 @@ from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
 from search.query.build import ParsedQuery, parse
+from search.messages import bilingual, say
 from search.query.fallback import Fallback
 from search.query.references import UnitDirectory
 from search.query.sources import has_cjk
@@ -253,6 +254,7 @@ class Engine:
             "reading": dict(parsed.reading),
             "read_as": [dict(part) for part in parsed.read_as],
             "messages": list(parsed.messages),
+            "notes": [bilingual(message) for message in parsed.messages],
             "suggestion": suggestion,
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
@@ -351,7 +353,7 @@ class Engine:
     def facet_values(self, facet: str) -> list[dict]:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
         if facet not in facet_counts.COUNTED:
-            raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
+            raise QueryError(say("unknown_facet", facet=facet, known=", ".join(FACETS)), "facet")
         catalogue = self._state().catalogue
         if catalogue.all_counts is None:  # the whole index never changes while open
             catalogue.all_counts = facet_counts.count(

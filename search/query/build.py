@@ -17,6 +17,7 @@ from typing import Any
 from whoosh import query as Q
 
 from search.facets import facet_label
+from search.messages import say
 from search.query.fallback import FALLBACK_BOOST, Fallback
 from search.query.parsed import Item, ParsedQuery, all_of, any_of
 from search.query.references import UnitDirectory, read_reference, reference_query
@@ -157,7 +158,7 @@ class _Builder:
         unique = {str([item.query for item in clause]): clause for clause in reversed(clauses)}
         clauses = [c for c in clauses if unique.get(str([i.query for i in c])) is c]
         if len(clauses) > MAX_CLAUSES:
-            self.messages.append(f"only the first {MAX_CLAUSES} words were searched")
+            self.messages.append(say("too_many_words", n=MAX_CLAUSES))
             self.truncated = True
             clauses = clauses[:MAX_CLAUSES]
         return clauses
@@ -169,7 +170,7 @@ class _Builder:
             if excluded:
                 return Q.AndNot(Q.Every(), any_of([item.query for item in excluded]))
             if searched:
-                self.messages.append("nothing searchable in the query")
+                self.messages.append(say("nothing_searchable"))
                 return Q.NullQuery
             return None
         query = all_of([any_of([item.query for item in clause]) for clause in clauses])
@@ -359,7 +360,7 @@ class _Builder:
     def _prefix(self, stem: str) -> Item | None:
         norm = self.analyzers.normalize(stem).strip()
         if len(norm) < PREFIX_MIN or not norm.isalnum():
-            self.messages.append(f"“{stem}*”: a prefix needs at least {PREFIX_MIN} letters")
+            self.messages.append(say("prefix_too_short", stem=stem, n=PREFIX_MIN))
             return None
         return Item(Q.Prefix("text", norm), f"{norm}*")
 
@@ -367,7 +368,7 @@ class _Builder:
         shown = f"{fieldname}:{value}"
         if fieldname == "year":
             if not value.isdigit() or len(value) != 4:
-                self.messages.append(f"“{shown}”: a year is four digits")
+                self.messages.append(say("year_digits", shown=shown))
                 return None
             query: Q.Query = Q.NumericRange("year", int(value), int(value))
             label = {}
