@@ -42,14 +42,29 @@ DIRECTORY = UnitDirectory.of(RECORDS, PARAGRAPHS)
     ("决议草案三 第9段(b)", ["E-X-ga-draft-III"], ["E-X-ga-draft-III/op9b"]),
     ("20/1 op21(c)", ["CCPCJ-RES-20-1", "CCPCJ-DEC-20-1"], ["CCPCJ-RES-20-1/op21c"]),
     ("第20/1号决定 (b)", ["CCPCJ-DEC-20-1"], ["CCPCJ-DEC-20-1/opb"]),
+    # the body and the kind of text around a reference change nothing
+    ("GA resolution 71/209", ["A-RES-71-209"], []),
+    ("大会第71/209号决议第12段", ["A-RES-71-209"], ["A-RES-71-209/op12"]),
+    ("CCPCJ decision 20/1", ["CCPCJ-DEC-20-1"], []),
+    # several names of units narrow each other
+    ("E/2011/30 决议草案三", ["E-X-ga-draft-III"], []),
+    ("A/RES/71/209 决议草案三", None, None),
+    # a bare number or a letter only beside a unit; 12(b) of an undivided 12 is 12
+    ("71/209 12", ["A-RES-71-209"], ["A-RES-71-209/op12"]),
+    ("20/1 21(c)", ["CCPCJ-RES-20-1", "CCPCJ-DEC-20-1"], ["CCPCJ-RES-20-1/op21c"]),
+    ("71/209 para 12(b)", ["A-RES-71-209"], ["A-RES-71-209/op12"]),
 ])
 def test_a_reference_names_its_units_and_paragraph(typed, units, paragraphs):
     reference = read_reference(typed, DIRECTORY)
-    assert (list(reference.units), list(reference.paragraphs)) == (units, paragraphs)
+    if units is None:
+        assert reference is None
+    else:
+        assert (list(reference.units), list(reference.paragraphs)) == (units, paragraphs)
 
 
 @pytest.mark.parametrize("typed", ["洗钱", "71/209 洗钱", "op99 of 71/209", "(b)", "99/99",
-                                   "A/RES/99/1", "", "第12段 money laundering"])
+                                   "A/RES/99/1", "", "第12段 money laundering", "12", "洗钱 12",
+                                   "2016", "resolution"])
 def test_what_is_not_only_a_reference_is_searched_as_words(typed):
     assert read_reference(typed, DIRECTORY) is None
 

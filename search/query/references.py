@@ -39,9 +39,16 @@ _PARAGRAPH = re.compile(
     + _sub("s2") + "|"
     r"(?:(?P<k3>执行部分|序言部分|執行部分)\s*)?第\s*(?P<n3>\d{1,3})\s*"
     r"(?:\(\s*(?P<s3>[a-z])\s*\)\s*段|段(?:\s*\(\s*(?P<s3b>[a-z])\s*\))?)|"
-    r"^\s*\(\s*(?P<s4>[a-z])\s*\)|\(\s*(?P<s5>[a-z])\s*\)\s*$", re.I)
+    r"^\s*\(\s*(?P<s4>[a-z])\s*\)|\(\s*(?P<s5>[a-z])\s*\)\s*$|"
+    r"(?<![\d/])\b(?P<n4>\d{1,3})\s*(?:\(\s*(?P<s6>[a-z])\s*\))?\s*$", re.I)
 # What may stand between the parts of a reference ("OP 12 of 71/209", "71/209 的第12段").
-_FILLER = re.compile(r"^(?:[\s,，、.:;]|of|in|的|号决议|resolution)*$", re.I)
+# Words that may stand around a reference without changing what it names: the body that
+# adopted it and the kind of text ("GA resolution 71/209", "大会第71/209号决议").
+_FILLER = re.compile(
+    r"^(?:[\s,，、.:;]|of|in|the|的|第|号|號|resolution|decision|决议|決議|决定|決定"
+    r"|GA|General\s+Assembly|大会|大會|ECOSOC|Economic\s+and\s+Social\s+Council"
+    r"|经济及社会理事会|經濟及社會理事會|理事会|CCPCJ|Commission|委员会|委員會"
+    r"|预防犯罪和刑事司法委员会|Third\s+Committee|第三委员会)*$", re.I)
 PARAGRAPH_BOOST = 20.0  # the paragraph named comes first, then its unit's others
 UNIT_BOOST = 1.5
 CITE_BOOST = 0.5  # then the paragraphs citing a resolution named by number
@@ -118,29 +125,51 @@ def read_reference(text: str, directory: UnitDirectory | None) -> Reference | No
     if not _FILLER.match(rest) or (units is None and paragraph is None):
         return None
     if units is None:
-        if paragraph is None or paragraph[0] == "letter":
-            return None  # "(b)" alone names nothing
+        if paragraph is None or paragraph[0] == "letter" or paragraph[3]:
+            return None  # "(b)" or "12" alone names nothing
         units = directory.units  # "OP12": that paragraph of every unit
-    pids = tuple(pid for pid in (_paragraph_id(u, paragraph) for u in units)
-                 if pid in directory.paragraph_ids) if paragraph else ()
+    pids = _existing(units, paragraph, directory) if paragraph else ()
+    if paragraph and not pids and paragraph[2]:
+        pids = _existing(units, paragraph[:2] + ("", False), directory)  # 12(b) of a 12 undivided
     if paragraph and not pids:
         return None  # no such paragraph: search the words instead
     return Reference(tuple(units), pids, text.strip())
 
 
 def _units(text: str, directory: UnitDirectory) -> tuple[list[str] | None, str]:
-    """The units a symbol, number or label in ``text`` names, and the text without it."""
+    """The units the symbols, labels and numbers in ``text`` name together, and the rest.
+
+    Each names a set of units; several narrow it (``E/2011/30 决议草案四``: the draft IV of
+    that report). None when nothing names a unit, or when together they name none.
+    """
+    found: list[str] | None = None
+    for finder in (_by_symbol, _by_label, _by_number):
+        named, text = finder(text, directory)
+        if named:
+            found = named if found is None else [u for u in found if u in named]
+    return (found or None), text
+
+
+def _by_symbol(text: str, directory: UnitDirectory) -> tuple[list[str], str]:
     for m in _SYMBOL.finditer(text):
         found = directory.by_symbol.get(_symbol_key(m.group()))
         if found:
             return found, _cut(text, m)
+    return [], text
+
+
+def _by_label(text: str, directory: UnitDirectory) -> tuple[list[str], str]:
     m = _LABEL.search(text)
-    if m:
-        key = (_label_key(m.group("zh"), m.group("num")) if m.group("zh") else
-               _label_key("决定草案" if m.group("en").lower() == "decision" else "决议草案",
-                          ROMAN.get(m.group("roman").lower(), "")))
-        if key in directory.by_label:
-            return directory.by_label[key], _cut(text, m)
+    if m is None:
+        return [], text
+    key = (_label_key(m.group("zh"), m.group("num")) if m.group("zh") else
+           _label_key("决定草案" if m.group("en").lower() == "decision" else "决议草案",
+                      ROMAN.get(m.group("roman").lower(), "")))
+    found = directory.by_label.get(key, [])
+    return found, _cut(text, m) if found else text
+
+
+def _by_number(text: str, directory: UnitDirectory) -> tuple[list[str], str]:
     for m in _NUMBER.finditer(text):
         number = m.group("n").upper()
         said = (m.group("en") or m.group("zh") or "").lower()
@@ -149,26 +178,36 @@ def _units(text: str, directory: UnitDirectory) -> tuple[list[str] | None, str]:
         found = [u for kind in kinds for u in directory.by_number.get((number, kind), [])]
         if found:
             return found, _cut(text, m)
-    return None, text
+    return [], text
 
 
-def _paragraph(text: str) -> tuple[tuple[str, str, str] | None, str]:
-    """(kind, number, letter) of a paragraph reference in ``text``, and the rest."""
+def _paragraph(text: str) -> tuple[tuple | None, str]:
+    """(kind, number, letter, bare) of a paragraph reference in ``text``, and the rest.
+
+    ``bare`` marks a number said without "OP", "para." or 第…段 ("71/209 12"): a paragraph
+    only beside a unit.
+    """
     m = _PARAGRAPH.search(text)
     if m is None:
         return None, text
     groups = m.groupdict()
-    letter = next((groups[g] for g in ("s1", "s1x", "s2", "s2x", "s3", "s3b", "s4", "s5")
+    letter = next((groups[g] for g in ("s1", "s1x", "s2", "s2x", "s3", "s3b", "s4", "s5", "s6")
                    if groups.get(g)), "")
-    for k, n in (("k1", "n1"), ("k2", "n2"), ("k3", "n3")):
+    for k, n in (("k1", "n1"), ("k2", "n2"), ("k3", "n3"), ("k4", "n4")):
         if groups.get(n):
             kind = _KIND.get((groups.get(k) or "op").lower(), "op")
-            return (kind, groups[n], letter.lower()), _cut(text, m)
-    return ("letter", "", letter.lower()), _cut(text, m)
+            return (kind, groups[n], letter.lower(), n == "n4"), _cut(text, m)
+    return ("letter", "", letter.lower(), False), _cut(text, m)
 
 
-def _paragraph_id(uid: str, paragraph: tuple[str, str, str]) -> str:
-    kind, number, letter = paragraph
+def _existing(units, paragraph, directory: UnitDirectory) -> tuple[str, ...]:
+    """The ids of ``paragraph`` in ``units`` that the index holds."""
+    return tuple(pid for pid in (_paragraph_id(u, paragraph) for u in units)
+                 if pid in directory.paragraph_ids)
+
+
+def _paragraph_id(uid: str, paragraph: tuple) -> str:
+    kind, number, letter, _ = paragraph
     if kind == "letter":
         return f"{uid}/op{letter}"  # a decision's lettered paragraphs: opa, opb
     return f"{uid}/{kind}{number}{letter}"
