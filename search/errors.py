@@ -10,6 +10,8 @@ class QueryError(ValueError):
         super().__init__(message)
         self.param = param
         self.message = message
+        # A search.messages.Message carries its Chinese twin; a plain string reads the same.
+        self.zh = getattr(message, "zh", message)
 
 
 class IndexMissing(RuntimeError):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from search.errors import QueryError
+from search.messages import say
 from search.store.schema import FILTER_FIELDS
 
 MAX_QUERY = 500
@@ -33,14 +34,14 @@ def check(q, filters, page, size, sort) -> SearchParams:
     if q is None:
         q = ""
     if not isinstance(q, str):
-        raise QueryError("the query must be text", "q")
+        raise QueryError(say("query_not_text"), "q")
     q = _valid_text(q)
     if len(q) > MAX_QUERY:
-        raise QueryError(f"the query is too long ({len(q)} characters; at most {MAX_QUERY})", "q")
+        raise QueryError(say("query_too_long", length=len(q), limit=MAX_QUERY), "q")
     page = _integer(page, "page", 1, MAX_PAGE)
     size = _integer(size, "size", 1, MAX_SIZE)
     if sort not in SORTS:
-        raise QueryError(f"sort must be one of {', '.join(SORTS)}", "sort")
+        raise QueryError(say("bad_sort", sorts=", ".join(SORTS)), "sort")
     return SearchParams(q.strip(), check_filters(filters), page, size, sort)
 
 
@@ -49,20 +50,20 @@ def check_filters(filters) -> dict[str, list[str]]:
     if filters is None:
         return {}
     if not isinstance(filters, dict):
-        raise QueryError("filters must map a facet to its values", "filters")
+        raise QueryError(say("bad_filters"), "filters")
     checked: dict[str, list[str]] = {}
     for facet, values in filters.items():
         if facet not in FILTER_FIELDS:
-            raise QueryError(f"unknown filter “{facet}”; use one of {', '.join(FILTER_FIELDS)}",
+            raise QueryError(say("unknown_filter", facet=facet, known=", ".join(FILTER_FIELDS)),
                              str(facet))
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, (list, tuple)) or not all(isinstance(v, str) for v in values):
-            raise QueryError(f"the values of “{facet}” must be text", facet)
+            raise QueryError(say("filter_not_text", facet=facet), facet)
         values = list(dict.fromkeys(_valid_text(v).strip() for v in values if v.strip()))
         if len(values) > MAX_VALUES:
-            raise QueryError(f"too many values for “{facet}” (at most {MAX_VALUES})", facet)
+            raise QueryError(say("too_many_values", facet=facet, limit=MAX_VALUES), facet)
         if any(len(v) > MAX_VALUE_CHARS for v in values):
-            raise QueryError(f"a value of “{facet}” is too long", facet)
+            raise QueryError(say("value_too_long", facet=facet), facet)
         if values:
             checked[facet] = values
     return checked
@@ -76,11 +77,11 @@ def _valid_text(text: str) -> str:
 def _integer(value, name: str, low: int, high: int) -> int:
     """``value`` as an int in [low, high] (digit strings accepted)."""
     if isinstance(value, bool):
-        raise QueryError(f"{name} must be a whole number", name)
+        raise QueryError(say("not_whole_number", name=name), name)
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int):
-        raise QueryError(f"{name} must be a whole number", name)
+        raise QueryError(say("not_whole_number", name=name), name)
     if not low <= value <= high:
-        raise QueryError(f"{name} must be between {low} and {high}", name)
+        raise QueryError(say("out_of_range", name=name, low=low, high=high), name)
     return value

@@ -447,7 +447,7 @@ def test_a_word_found_nowhere_is_read_as_the_concept_it_names(engine):
 def test_the_answer_has_the_api_shape(engine):
     found = engine.search("洗钱", {"kind": ["op"]}, page=2, size=5, sort="relevance")
     assert set(found) == {"query", "total", "page", "size", "sort", "took_ms", "expanded",
-                          "reading", "read_as", "messages", "suggestion", "results", "facets"}
+                          "reading", "read_as", "messages", "notes", "suggestion", "results", "facets"}
     assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,
                                                                             "relevance")
     assert isinstance(found["took_ms"], float) and len(found["results"]) == 5

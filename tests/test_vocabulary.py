@@ -160,3 +160,63 @@ def test_a_lone_character_the_text_spells_is_never_said_to_be_missing(engine):
     found = engine.search("犯罪 网")
     assert "网" not in found["reading"]["en"].partition("left out")[2]
     assert not any("网" in m for m in found["messages"])
+
+
+# -- Taiwan and Hong Kong wording --------------------------------------------------------
+
+def test_every_regional_form_names_a_glossary_concept_and_a_source():
+    from search.lexicon import glossary
+    from search.lexicon.regional import regional_forms
+
+    ids = {t.id for t in glossary()}
+    forms = regional_forms()
+    assert len(forms) >= 30 and {f.region for f in forms} == {"tw", "hk"}
+    assert all(f.concept in ids and f.source for f in forms)
+
+
+@pytest.mark.parametrize("typed, concept", [
+    ("洗錢防制法", "money_laundering"), ("廉政公署", "corruption"), ("監獄行刑法", "prisons"),
+    ("販毒 追討得益 條例", "drug_trafficking"), ("少年事件處理法", "juvenile_justice"),
+])
+def test_statutes_and_agencies_read_as_their_un_concept(typed, concept):
+    from search.lexicon import match_chinese
+
+    assert [(s, e, t.id) for s, e, t in match_chinese(typed)] == [(0, len(typed), concept)]
+
+
+@pytest.mark.parametrize("typed, concept", [
+    ("野生動物走私", "wildlife_trafficking"), ("槍枝走私", "firearms_trafficking"),
+    ("文物走私", "trafficking_cultural_property"), ("走私毒品", "drug_trafficking"),
+    ("走私 槍枝", "firearms_trafficking"),
+])
+def test_smuggling_an_object_is_the_un_trafficking_concept_for_it(typed, concept):
+    from search.lexicon import glossary, match_chinese
+    from search.lexicon.regional import join_smuggling
+
+    joined = join_smuggling(match_chinese(typed), typed, glossary())
+    assert [(s, e, t.id) for s, e, t in joined] == [(0, len(typed), concept)]
+
+
+def test_smuggling_alone_or_of_goods_stays_smuggling():
+    from search.lexicon import glossary, match_chinese
+    from search.lexicon.regional import join_smuggling
+
+    for typed in ("走私", "走私 腐败"):
+        spans = match_chinese(typed)
+        assert join_smuggling(spans, typed, glossary()) == spans
+
+
+def test_a_regional_form_of_a_missing_concept_is_refused(monkeypatch):
+    from search.lexicon import regional
+
+    row = regional.RegionalForm("某法", "tw", "statute", "no_such_concept", "x")
+    monkeypatch.setattr(regional, "regional_forms", lambda: (row,))
+    with pytest.raises(ValueError, match="no glossary concept no_such_concept"):
+        regional.with_regional_forms(())
+
+
+def test_taiwan_wildlife_smuggling_finds_the_wildlife_trafficking_paragraphs(engine):
+    taiwan = engine.search("野生動物走私", size=100)
+    un = engine.search("非法贩运野生动植物", size=100)
+    assert taiwan["total"] == un["total"] > 0
+    assert {r["id"] for r in taiwan["results"]} == {r["id"] for r in un["results"]}

@@ -147,7 +147,9 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(QueryError)
     def bad_query(error):
-        return error_response(400, str(error), {"param": getattr(error, "param", "q")})
+        ui = getattr(g, "ui", "en")
+        message = getattr(error, "zh", str(error)) if ui == "zh" else str(error)
+        return error_response(400, message, {"param": getattr(error, "param", "q")})
 
     @app.errorhandler(IndexMissing)
     def no_index(error):

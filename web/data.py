@@ -47,6 +47,10 @@ def search_data(engine, state: SearchState) -> dict:
         "pagination": pagination(state, result["total"]),
         "suggestion_url": replace(state, q=result["suggestion"], page=1).url("/")
         if result.get("suggestion") else None,
+        # A part of the query read as something else ("urges" as the verb facet): one click
+        # searches the rest without it, filters kept.
+        "read_as": [{**part, "remove_url": replace(state, q=part["without"], page=1).url("/")}
+                    for part in result.get("read_as", [])],
         "links": {
             "html": state.url("/"),
             "json": state.url("/api/search"),

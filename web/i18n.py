@@ -57,6 +57,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "past_last_page": ("这一页没有结果：共 {pages} 页。", "No results on this page: there are {pages} pages."),
     "first_page": ("回到第 1 页", "Back to page 1"),
     "did_you_mean": ("您是不是要找", "Did you mean"),
+    "read_as": ("“{typed}”读作 {what}", "“{typed}” read as {what}"),
+    "read_as_remove": ("不按“{typed}”筛选", "search without “{typed}”"),
     "sort_label": ("排序", "Sort"),
     "sort_relevance": ("相关度", "Relevance"),
     "sort_newest": ("最新", "Newest"),

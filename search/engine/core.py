@@ -28,7 +28,9 @@ from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.params import check, check_filters
 from search.query.build import ParsedQuery, parse
+from search.messages import bilingual, say
 from search.query.fallback import Fallback
+from search.query.references import UnitDirectory
 from search.query.sources import has_cjk
 from search.query.relax import partial_concept, relax
 from search.engine.records import nearest_ids, paragraph_record, unit_record
@@ -55,6 +57,7 @@ class _Snapshot:
     users: int = 0  # requests holding it (see _holding)
     searchers: dict = field(default_factory=dict)  # thread id → that thread's searcher
     fallback: Fallback | None = None  # the dictionary, kept to what this index holds
+    units: UnitDirectory | None = None  # how this index's units are named (references)
     _speller: Any = None
     # Parsed queries of this snapshot: they hold its fallback (and so its frequencies),
     # which must go when the snapshot goes; a global cache would keep every one alive.
@@ -66,7 +69,7 @@ class _Snapshot:
         if found is None:
             if len(self._parsed) >= PARSED_CACHE:
                 self._parsed.clear()
-            found = self._parsed[q] = parse(q, fallback=self.fallback)
+            found = self._parsed[q] = parse(q, fallback=self.fallback, units=self.units)
         return found
 
     def speller(self):
@@ -172,7 +175,8 @@ class Engine:
         from search.analysis import segment
 
         fallback = Fallback(catalogue.frequencies.get, segment)
-        return _Snapshot(ix, catalogue, generation, fallback=fallback)
+        units = UnitDirectory.of(catalogue.units.values(), catalogue.by_id)
+        return _Snapshot(ix, catalogue, generation, fallback=fallback, units=units)
 
     def _rebuilt(self, snapshot: "_Snapshot", force: bool = False) -> bool:
         """True when CURRENT names another generation than the one ``snapshot`` holds.
@@ -250,6 +254,7 @@ class Engine:
             "reading": dict(parsed.reading),
             "read_as": [dict(part) for part in parsed.read_as],
             "messages": list(parsed.messages),
+            "notes": [bilingual(message) for message in parsed.messages],
             "suggestion": suggestion,
             "results": results,
             "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
@@ -348,7 +353,7 @@ class Engine:
     def facet_values(self, facet: str) -> list[dict]:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
         if facet not in facet_counts.COUNTED:
-            raise QueryError(f"unknown facet “{facet}”; use one of {', '.join(FACETS)}", "facet")
+            raise QueryError(say("unknown_facet", facet=facet, known=", ".join(FACETS)), "facet")
         catalogue = self._state().catalogue
         if catalogue.all_counts is None:  # the whole index never changes while open
             catalogue.all_counts = facet_counts.count(

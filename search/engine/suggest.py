@@ -9,6 +9,7 @@ from functools import lru_cache
 from whoosh.query import NullQuery
 
 from search.engine.chinese_suggest import correct_chinese
+from search.messages import say
 from search.query.build import parse
 from search.query.sources import has_cjk
 
@@ -103,6 +104,6 @@ def shown_for(corrected, typed: str, suggestion: str):
     reading = {"en": f"{corrected.reading['en']} (showing results for {suggestion}; "
                      f"no paragraph has {typed})",
                "zh": f"{corrected.reading['zh']}（已显示 {suggestion} 的结果；没有段落包含 {typed}）"}
-    message = f"no paragraph has {typed}; showing results for {suggestion}"
+    message = say("corrected", typed=typed, meant=suggestion)
     return replace(corrected, text=typed, reading=reading,
                    messages=list(corrected.messages) + [message])

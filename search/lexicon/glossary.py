@@ -50,7 +50,9 @@ def _glossary() -> tuple[Term, ...]:
         if ttype not in TERM_TYPES or not (tid and en and zh):
             raise ValueError(f"glossary.tsv:{lineno}: bad entry {tid!r} (type {ttype!r})")
         terms.append(Term(tid, ttype, en, zh, _split(en_vars), _split(zh_vars), _split(source)))
-    return tuple(terms)
+    from search.lexicon.regional import with_regional_forms  # Taiwan and Hong Kong wording
+
+    return with_regional_forms(tuple(terms))
 
 
 def glossary() -> list[Term]:

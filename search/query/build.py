@@ -17,8 +17,10 @@ from typing import Any
 from whoosh import query as Q
 
 from search.facets import facet_label
+from search.messages import say
 from search.query.fallback import FALLBACK_BOOST, Fallback
 from search.query.parsed import Item, ParsedQuery, all_of, any_of
+from search.query.references import UnitDirectory, read_reference, reference_query
 from search.query.reading import describe_filter, describe_reading
 from search.store.schema import FACETS
 from search.query.sources import (CJK_GAP, Analyzers, Lexicon, default_analyzers, default_lexicon,
@@ -44,12 +46,18 @@ CITE_BOOST = 0.5
 
 
 def parse(text: str, lexicon: Lexicon | None = None,
-          analyzers: Analyzers | None = None, fallback: Fallback | None = None) -> ParsedQuery:
+          analyzers: Analyzers | None = None, fallback: Fallback | None = None,
+          units: UnitDirectory | None = None) -> ParsedQuery:
     """Parse user text into a :class:`ParsedQuery`; never raises on any string.
 
     ``fallback`` (see ``search.query.fallback``) reads words the glossary lacks through a
     general dictionary, keeping what the index holds; without it they are searched as typed.
+    ``units`` (see ``search.query.references``) names the index's units, so that a symbol or
+    a paragraph reference finds its known item first.
     """
+    reference = read_reference(text, units)
+    if reference is not None:
+        return reference_query(text, reference)
     builder = _Builder(lexicon or default_lexicon(), analyzers or default_analyzers(), fallback)
     return builder.build(text)
 
@@ -150,7 +158,7 @@ class _Builder:
         unique = {str([item.query for item in clause]): clause for clause in reversed(clauses)}
         clauses = [c for c in clauses if unique.get(str([i.query for i in c])) is c]
         if len(clauses) > MAX_CLAUSES:
-            self.messages.append(f"only the first {MAX_CLAUSES} words were searched")
+            self.messages.append(say("too_many_words", n=MAX_CLAUSES))
             self.truncated = True
             clauses = clauses[:MAX_CLAUSES]
         return clauses
@@ -162,7 +170,7 @@ class _Builder:
             if excluded:
                 return Q.AndNot(Q.Every(), any_of([item.query for item in excluded]))
             if searched:
-                self.messages.append("nothing searchable in the query")
+                self.messages.append(say("nothing_searchable"))
                 return Q.NullQuery
             return None
         query = all_of([any_of([item.query for item in clause]) for clause in clauses])
@@ -202,8 +210,7 @@ class _Builder:
         In 打击洗钱和腐败 the pieces 打击 and 和 are what remain around the concepts;
         requiring the text "和腐败" verbatim would lose paragraphs that say it otherwise.
         """
-        items: list[Item] = []
-        pieces = []
+        pieces: list[str] = []
         for word in text.split():
             pieces += [p for p in (self.analyzers.text(word) if has_cjk(word) else [word])
                        if p not in CONNECTIVES]
@@ -217,7 +224,13 @@ class _Builder:
         for start, end, term in found:
             if all(end <= s or start >= e for s, e, _ in chosen):
                 chosen.append((start, end, term))
-        return sorted(chosen, key=lambda m: m[0])
+        chosen.sort(key=lambda m: m[0])
+        glossary = getattr(self.lexicon, "glossary", None)
+        if glossary is None:
+            return chosen
+        from search.lexicon.regional import join_smuggling  # 野生動物走私: one concept
+
+        return join_smuggling(chosen, text, glossary())
 
     def _literals(self, text: str) -> list[Item]:
         return self._word_items(text.split())
@@ -347,7 +360,7 @@ class _Builder:
     def _prefix(self, stem: str) -> Item | None:
         norm = self.analyzers.normalize(stem).strip()
         if len(norm) < PREFIX_MIN or not norm.isalnum():
-            self.messages.append(f"“{stem}*”: a prefix needs at least {PREFIX_MIN} letters")
+            self.messages.append(say("prefix_too_short", stem=stem, n=PREFIX_MIN))
             return None
         return Item(Q.Prefix("text", norm), f"{norm}*")
 
@@ -355,7 +368,7 @@ class _Builder:
         shown = f"{fieldname}:{value}"
         if fieldname == "year":
             if not value.isdigit() or len(value) != 4:
-                self.messages.append(f"“{shown}”: a year is four digits")
+                self.messages.append(say("year_digits", shown=shown))
                 return None
             query: Q.Query = Q.NumericRange("year", int(value), int(value))
             label = {}

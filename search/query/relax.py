@@ -15,6 +15,7 @@ from typing import Callable
 
 from whoosh import query as Q
 
+from search.messages import say
 from search.query.parsed import Item, ParsedQuery, all_of, any_of
 from search.query.build import concept_item
 from search.query.reading import describe_reading
@@ -105,9 +106,9 @@ def _explain(reading: dict[str, str], missing: list[str],
     if missing:
         en += f"; left out (in no paragraph): {', '.join(missing)}"
         zh += f"；已略去（无段落包含）：{'、'.join(missing)}"
-        messages.append(f"no paragraph contains {', '.join(missing)}; searched without")
+        messages.append(say("left_out", words=", ".join(missing), words_zh="、".join(missing)))
     if loosened:
         en += f"; the words of {', '.join(loosened)} anywhere in the paragraph"
         zh += f"；{'、'.join(loosened)} 的各词不必相连"
-        messages.append("no paragraph has the exact words; showing paragraphs with all of them")
+        messages.append(say("loosened"))
     return {"en": en, "zh": zh}, messages
