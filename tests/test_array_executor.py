@@ -29,6 +29,7 @@ from search.engine.rewrite import SubstringQuery, resolve_bigrams
 from search.facets import facet_keys
 from search.query import form as F
 from search.store.arrays import Arrays
+from search.store.generation import current
 from search.store.schema import FACETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +106,7 @@ class Reference:
     """Whoosh over one index: the reference answer of a request."""
 
     def __init__(self, index_dir: Path):
-        self.ix = whoosh_index.open_dir(str(index_dir))
+        self.ix = whoosh_index.open_dir(str(current(index_dir)))
         self.searcher = self.ix.searcher()
         self.stored = [self.searcher.stored_fields(n) for n in range(self.searcher.doc_count_all())]
         self.normalized = [normalize(d.get("text", "")) for d in self.stored]
@@ -162,7 +163,7 @@ def _date(stored: dict) -> int:
 
 
 def _compare(index_dir: Path, reference: Reference):
-    executor = ArrayExecutor(Arrays(index_dir))
+    executor = ArrayExecutor(Arrays(current(index_dir)))
     checked = 0
     for name, node, filters in query_mix():
         expected = reference.run(node, filters)
@@ -229,7 +230,7 @@ class _Clock:
 
 
 def test_past_the_budget_the_answer_so_far_is_flagged_partial(real_index):
-    arrays = Arrays(real_index)
+    arrays = Arrays(current(real_index))
     terms = tuple(F.Term("text", w) for w in ("洗钱", "腐败", "网络犯罪", "恐怖主义"))
     whole = ArrayExecutor(arrays).run(Request(F.AnyOf(terms)))
     # Each node reads the clock once: a budget of 3.5 ticks sees the AnyOf and two terms.

@@ -7,13 +7,15 @@ import pytest
 from whoosh import index as whoosh_index
 
 from search.store.arrays import TEXT_FIELDS, Arrays
+from search.store.generation import current
 
 
 @pytest.fixture(scope="module")
 def opened(real_index):
     """(arrays, whoosh index) of the real corpus."""
-    ix = whoosh_index.open_dir(str(real_index))
-    yield Arrays(real_index), ix
+    live = current(real_index)
+    ix = whoosh_index.open_dir(str(live))
+    yield Arrays(live), ix
     ix.close()
 
 
