@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from index import publish
 from index.lineage_file import write_links
 from index.model import Document, Paragraph, Unit
+from search.store.array_writer import write_arrays
 from search.store.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
 
 
@@ -39,6 +40,8 @@ def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = 
         try:
             count, units = _write_segments(documents, staging)
             _refuse_short(documents, units, count, allow_empty)
+            # Arrays beside the committed segments (search.store.arrays), published with them.
+            write_arrays(staging, iter_paragraph_fields(documents))
             _write_json(staging / UNITS_FILE, units)
             write_links(documents, staging)  # lineage (issue 9): links.json, see index.lineage_file
             _write_json(staging / STAMP_FILE, corpus_stamp(documents, count))
@@ -104,6 +107,16 @@ def _write_segments(documents: list[Document], directory: Path) -> tuple[int, li
     writer.commit(optimize=True)
     ix.close()
     return count, units
+
+
+def iter_paragraph_fields(documents: list[Document]):
+    """The field values of every paragraph, in the order they were added (docnum order)."""
+    count = 0
+    for doc in documents:
+        for unit in doc.units:
+            for para in unit.paragraphs:
+                yield paragraph_fields(doc, unit, para, count)
+                count += 1
 
 
 def paragraph_fields(doc: Document, unit: Unit, para: Paragraph, doc_order: int) -> dict:

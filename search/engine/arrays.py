@@ -1,0 +1,306 @@
+"""The array executor: our query form run over the memory-mapped arrays, vectorised.
+
+Every node evaluates to :class:`Hits`, ascending docnums with their scores; combining
+nodes is set algebra on sorted arrays (``np.intersect1d``, ``np.unique`` + ``bincount``
+for sums, ``searchsorted`` for membership). Scores are Whoosh's BM25F with its
+statistics (``idf = log(N / (df + 1)) + 1``, the byte-quantised field length over the
+mean length, each posting's weight ``tf × field_boost`` as the float32 Whoosh stores), so
+they agree with the reference to rounding; ``Substring`` is scored as
+``search.engine.rewrite`` scores it. Filters, totals, facet counts and the page follow
+:mod:`search.engine.execution` (see :mod:`search.engine.ranking`).
+
+Time budget: the clock is read before each node. Past the deadline a node is not
+evaluated and matches nothing (a ``Without`` whose exclusion was cut short matches
+nothing too), so a partial answer only ever holds true matches.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from search.engine import ranking
+from search.engine.ranking import ranges
+from search.engine.execution import Execution, Request
+from search.engine.reference import bigrams_of
+from search.engine.rewrite import B, K1
+from search.query import form as F
+from search.store.arrays import Arrays
+from search.store.schema import BIGRAM_BOOST
+
+FIELD_BOOSTS = {"text": 1.0, "text_bigram": BIGRAM_BOOST}
+
+
+@dataclass(frozen=True)
+class Hits:
+    """Ascending docnums and their scores."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def times(self, boost: float) -> "Hits":
+        """The same documents, scores multiplied by ``boost``."""
+        return self if boost == 1.0 else Hits(self.docs, self.scores * boost)
+
+    def only(self, docs: np.ndarray) -> "Hits":
+        """The hits whose docnum is in ``docs`` (ascending)."""
+        keep = _member(self.docs, docs)
+        return Hits(self.docs[keep], self.scores[keep])
+
+    def scores_at(self, docs: np.ndarray) -> np.ndarray:
+        """The score of each of ``docs`` (0 where not a hit)."""
+        at = np.minimum(np.searchsorted(self.docs, docs), max(len(self.docs) - 1, 0))
+        found = _member(docs, self.docs)
+        return np.where(found, self.scores[at] if len(self.docs) else 0.0, 0.0)
+
+
+EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
+
+
+def _member(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """For each of ``docs``, whether it is in the ascending array ``within``."""
+    if len(within) == 0:
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(within, docs), len(within) - 1)
+    return within[at] == docs
+
+
+class ArrayExecutor:
+    """Runs :class:`Request` s over one :class:`Arrays` (see the module docstring)."""
+
+    def __init__(self, arrays: Arrays, clock=time.perf_counter):
+        self.arrays = arrays
+        self.clock = clock
+        self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
+        self.average = {name: (field.total_length / arrays.doc_count) or 1
+                        for name, field in arrays.fields.items()}
+        norm = arrays.numbers["norm_length"]
+        self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
+
+    def run(self, request: Request) -> Execution:
+        """Matches, totals, facet counts and the requested page of ``request``."""
+        run = _Run(self, self.clock() + request.budget)
+        query = request.query
+        hits = Hits(self.live_docs, np.zeros(len(self.live_docs))) if query is None \
+            else run.eval(query).only(self.live_docs)
+        allowed = run.allowed(request)
+        if allowed is not None:
+            hits = hits.only(allowed)
+        return ranking.answer(self, run, request, hits)
+
+    # -- leaves -------------------------------------------------------------------
+
+    def bm25(self, fieldname: str, row: int, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F score of term ``row`` in each of ``docs``."""
+        field = self.arrays.fields[fieldname]
+        idf = math.log(self.arrays.doc_count / (field.df(row) + 1)) + 1
+        weight = (tf * FIELD_BOOSTS[fieldname]).astype(np.float32).astype(np.float64)
+        fl = self.arrays.field_length(fieldname)[docs]
+        # Whoosh's bm25(), operation for operation, so the floats agree.
+        return idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * fl / self.average[fieldname])))
+
+    def term(self, fieldname: str, text: str) -> Hits:
+        """The unboosted hits of one term of any field."""
+        if fieldname in self.arrays.fields:
+            row = self.arrays.fields[fieldname].term(text)
+            if row < 0:
+                return EMPTY
+            _, docs, tf = self.arrays.fields[fieldname].postings(row)
+            docs = np.asarray(docs)
+            return Hits(docs, self.bm25(fieldname, row, docs, np.asarray(tf)))
+        if fieldname in self.arrays.keywords:
+            column = self.arrays.keywords[fieldname]
+            ordinal = column.keys.find(text)
+            docs = column.docs_with(np.array([ordinal])) if ordinal >= 0 else EMPTY.docs
+        elif fieldname == "id":
+            docnum = self.arrays.docnum(text)
+            docs = np.array([] if docnum is None else [docnum], dtype=np.int32)
+        elif fieldname in self.arrays.numbers and text.lstrip("-").isdigit():
+            docs = np.flatnonzero(self.arrays.numbers[fieldname] == int(text)).astype(np.int32)
+        else:
+            return EMPTY
+        return Hits(docs, np.ones(len(docs)))  # Whoosh weighs an unscored field's term 1
+
+    def occurrences(self, fieldname: str, words) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, position) of every place ``words`` stand at consecutive positions."""
+        field = self.arrays.fields[fieldname]
+        rows = [field.term(w) for w in words]
+        if min(rows) < 0:
+            return EMPTY.docs, EMPTY.docs
+        postings = [field.postings(row) for row in rows]
+        candidates = postings[0][1]
+        for _, docs, _ in postings[1:]:
+            candidates = np.intersect1d(candidates, docs, assume_unique=True)
+        keys = None
+        for i, (rows_of, docs, _) in enumerate(postings):
+            at = rows_of.start + np.searchsorted(docs, candidates)
+            where = ranges(field.pos_start[at], field.pos_start[at + 1])
+            owner = np.repeat(candidates.astype(np.int64), field.pos_start[at + 1] - field.pos_start[at])
+            word_keys = owner * (1 << 32) + (field.pos[where].astype(np.int64) - i)
+            keys = word_keys if keys is None else keys[np.isin(keys, word_keys)]
+        keys = np.unique(keys)
+        return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
+
+    def phrase(self, node: F.Phrase) -> Hits:
+        """Documents holding the phrase, scored as the sum of its words' BM25."""
+        if node.field not in self.arrays.fields:
+            return EMPTY
+        if len(node.words) == 1:
+            return self.term(node.field, node.words[0]).times(node.boost)
+        docs = np.unique(self.occurrences(node.field, node.words)[0])
+        if not len(docs):
+            return EMPTY
+        score = np.zeros(len(docs))
+        field = self.arrays.fields[node.field]
+        for word in node.words:
+            row = field.term(word)
+            _, word_docs, tf = field.postings(row)
+            score = score + self.bm25(node.field, row, docs,
+                                      np.asarray(tf)[np.searchsorted(word_docs, docs)])
+        return Hits(docs, score * node.boost)
+
+    def substring(self, node: F.Substring) -> Hits:
+        """Documents whose normalised text holds ``text``, scored as one bigram-field term."""
+        words = bigrams_of(node.text)
+        if len(words) == 1:
+            return self.term(node.field, words[0]).times(node.boost)
+        docs, positions = self.occurrences(node.field, words)
+        docs, tf = _non_overlapping(docs, positions, node.text)
+        if not len(docs):
+            return EMPTY
+        n, total = len(docs), self.arrays.doc_count
+        idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
+        weight = BIGRAM_BOOST * node.boost * idf
+        length = self.arrays.numbers["norm_length"][docs]
+        tf = tf.astype(np.float64)
+        return Hits(docs, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.norm_average)))
+
+    def prefix(self, node: F.Prefix) -> list[Hits]:
+        """The boosted hits of the prefix's ``PREFIX_CAP`` most frequent terms."""
+        field = self.arrays.fields.get(node.field)
+        if field is None:
+            return []
+        lo, hi = field.terms.prefix_rows(node.text)
+        df = np.diff(field.post_start[lo:hi + 1])
+        chosen = lo + np.lexsort((np.arange(hi - lo), -df))[:F.PREFIX_CAP]
+        return [self.term(node.field, field.terms[row]).times(node.boost) for row in chosen]
+
+    def range(self, node: F.Range) -> Hits:
+        """Documents whose numeric field lies in [low, high]; a filter, score 0."""
+        column = self.arrays.numbers.get(node.field)
+        if column is None:
+            return EMPTY
+        docs = np.flatnonzero((column >= node.low) & (column <= node.high)).astype(np.int32)
+        return Hits(docs, np.zeros(len(docs)))
+
+
+def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):
+    """(docs, occurrences) counting as ``str.count`` does: occurrences may not overlap."""
+    if not len(docs):
+        return docs, docs
+    bordered = any(text[:k] == text[-k:] for k in range(1, len(text)))
+    if bordered:  # rare (哈哈哈): walk the few candidates, greedily, as str.count does
+        keep, last = np.ones(len(docs), dtype=bool), (-1, -len(text))
+        for i, (doc, pos) in enumerate(zip(docs.tolist(), positions.tolist())):
+            if doc == last[0] and pos < last[1] + len(text):
+                keep[i] = False
+            else:
+                last = (doc, pos)
+        docs = docs[keep]
+    unique, counts = np.unique(docs, return_counts=True)
+    return unique, counts
+
+
+class _Run:
+    """One request's evaluation: the deadline, and what the ranking needs to know."""
+
+    def __init__(self, executor: ArrayExecutor, deadline: float):
+        self.executor = executor
+        self.deadline = deadline
+        self.partial = False
+        self.children: dict[int, list[Hits]] = {}  # id(AtLeast) → its children's hits
+
+    def expired(self) -> bool:
+        """True (and the answer partial) once the deadline has passed."""
+        if not self.partial and self.executor.clock() > self.deadline:
+            self.partial = True
+        return self.partial
+
+    def eval(self, node: F.Node) -> Hits:
+        """The hits of ``node`` (nothing once past the deadline)."""
+        if self.expired():
+            return EMPTY
+        ex = self.executor
+        if isinstance(node, F.Term):
+            return ex.term(node.field, node.text).times(node.boost)
+        if isinstance(node, F.Phrase):
+            return ex.phrase(node)
+        if isinstance(node, F.Substring):
+            return ex.substring(node)
+        if isinstance(node, F.Prefix):
+            return _union(ex.prefix(node), 1)
+        if isinstance(node, F.Range):
+            return ex.range(node)
+        if isinstance(node, F.Every):
+            return Hits(ex.live_docs, np.zeros(len(ex.live_docs)))
+        if isinstance(node, F.Nothing):
+            return EMPTY
+        return self._compound(node)
+
+    def _compound(self, node: F.Node) -> Hits:
+        if isinstance(node, F.AnyOf):
+            return _union([self.eval(c) for c in node.items], 1).times(node.boost)
+        if isinstance(node, F.AllOf):
+            return _union([self.eval(c) for c in node.items], len(node.items)).times(node.boost)
+        if isinstance(node, F.AtLeast):
+            children = [self.eval(c) for c in node.items]
+            self.children[id(node)] = children
+            need = min(max(node.minimum, 1), len(children))
+            return _union(children, need).times(node.boost)
+        if isinstance(node, F.Without):
+            positive = self.eval(node.positive)
+            negative = self.eval(node.negative)
+            if self.partial:  # the exclusion may be incomplete: keep nothing doubtful
+                return EMPTY
+            keep = ~_member(positive.docs, negative.docs)
+            return Hits(positive.docs[keep], positive.scores[keep]).times(node.boost)
+        if isinstance(node, F.Maybe):
+            required = self.eval(node.required)
+            optional = self.eval(node.optional)
+            extra = optional.scores_at(required.docs)
+            return Hits(required.docs, required.scores + extra).times(node.boost)
+        raise TypeError(f"no array form for {type(node).__name__}")
+
+    def allowed(self, request: Request) -> np.ndarray | None:
+        """Ascending docnums passing the filters (OR within a facet, AND across), or None."""
+        allowed = None
+        arrays = self.executor.arrays
+        for facet, values in request.filters.items():
+            column = arrays.keywords[facet]
+            ordinals = np.array([o for o in (column.keys.find(v) for v in values) if o >= 0])
+            docs = column.docs_with(ordinals) if len(ordinals) else EMPTY.docs
+            allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
+        if request.filter_node is not None:
+            docs = self.eval(request.filter_node).docs
+            allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
+        return allowed
+
+
+def _union(children: list[Hits], need: int) -> Hits:
+    """Documents matched by at least ``need`` of ``children``, scores summed."""
+    if not children or need > len(children):
+        return EMPTY
+    if len(children) == 1:
+        return children[0]
+    docs = np.concatenate([c.docs for c in children])
+    unique, inverse, counts = np.unique(docs, return_inverse=True, return_counts=True)
+    scores = np.bincount(inverse, weights=np.concatenate([c.scores for c in children]),
+                         minlength=len(unique))
+    keep = counts >= need
+    return Hits(unique[keep].astype(np.int32), scores[keep])

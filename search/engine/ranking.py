@@ -1,0 +1,126 @@
+"""The array executor's answer: totals, facet counts and the page, vectorised.
+
+Relevance follows :func:`search.engine.execution.rank_key` exactly: each key becomes an
+int64 column (counts, weights and scores rounded to ``ROUND`` decimals as integers),
+the page's candidates are found with ``np.partition`` level by level, and only those
+are sorted (``np.lexsort``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from search.engine.execution import ROUND, Execution, Request, child_weight
+from search.query import form as F
+
+SCALE = 10.0 ** ROUND
+
+
+def top_at_least(node: F.Node | None) -> F.AtLeast | None:
+    """The ``AtLeast`` at the top of ``node`` (under exclusions and optional boosts)."""
+    while isinstance(node, (F.Without, F.Maybe)):
+        node = node.positive if isinstance(node, F.Without) else node.required
+    return node if isinstance(node, F.AtLeast) else None
+
+
+def answer(executor, run, request: Request, hits) -> Execution:
+    """The :class:`Execution` of ``hits`` for ``request``."""
+    arrays = executor.arrays
+    docs = hits.docs
+    top = top_at_least(request.query)
+    matched = _matched(executor, run, top, docs)
+    full = len(docs) if matched is None else int((matched[0] == len(top.items)).sum())
+    date = arrays.numbers["date_rank"][docs].astype(np.int64)
+    order = arrays.numbers["doc_order"][docs].astype(np.int64)
+    if F.is_browse(request.query) and request.sort == "relevance" or request.sort == "order":
+        keys = [order]
+    elif request.sort == "date":
+        keys = [-date, order]
+    else:
+        keys = [-np.rint(hits.scores * SCALE).astype(np.int64), -date, order]
+        if matched is not None:
+            keys = [-matched[0], -np.rint(matched[1] * SCALE).astype(np.int64)] + keys
+    ranked = top_k(keys, request.start + request.size)[request.start:]
+    scored = len(keys) >= 3  # ranked by relevance
+    return Execution(
+        total=len(docs), full=full,
+        page=[int(d) for d in docs[ranked]],
+        scores=[float(s) if scored else 0.0 for s in hits.scores[ranked]],
+        matched=[_indices(matched[2][i]) for i in ranked] if matched is not None else [() for _ in ranked],
+        facets={facet: facet_counts(arrays, facet, docs) for facet in request.facets},
+        partial=run.partial,
+    )
+
+
+def _matched(executor, run, top, docs):
+    """(count, weight, bitmask) of the top AtLeast's children each hit matches, or None."""
+    if top is None or id(top) not in run.children:
+        return None
+    live = len(executor.live_docs)
+    count = np.zeros(len(docs), dtype=np.int64)
+    weight = np.zeros(len(docs))
+    mask = np.zeros(len(docs), dtype=object if len(top.items) > 62 else np.int64)
+    for i, child in enumerate(run.children[id(top)]):
+        child_docs = child.docs[np.isin(child.docs, executor.live_docs, assume_unique=True)]
+        found = np.isin(docs, child_docs, assume_unique=True)
+        count += found
+        weight += found * child_weight(len(child_docs), live)
+        mask = mask + found * (1 << i)
+    return count, weight, mask
+
+
+def _indices(bits) -> tuple[int, ...]:
+    bits = int(bits)
+    return tuple(i for i in range(bits.bit_length()) if bits >> i & 1)
+
+
+def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
+    """Indices of the ``k`` smallest rows under the lexicographic order of ``keys``.
+
+    The last key must be unique per row. Level by level, rows below the k-th value are
+    certain, rows above it are out, and only the ties go on to the next key.
+    """
+    n = len(keys[0])
+    k = min(k, n)
+    if k <= 0:
+        return np.empty(0, dtype=np.int64)
+    wanted, rows, certain = k, np.arange(n), []
+    for key in keys:
+        if len(rows) <= k:
+            break
+        values = key[rows]
+        kth = np.partition(values, k - 1)[k - 1]
+        below = values < kth
+        certain.append(rows[below])
+        k -= int(below.sum())
+        rows = rows[values == kth]
+    chosen = np.concatenate(certain + [rows])
+    order = np.lexsort(tuple(key[chosen] for key in reversed(keys)))
+    return chosen[order][:wanted]
+
+
+def facet_counts(arrays, facet: str, docs: np.ndarray) -> dict[str, int]:
+    """Hits per key of ``facet`` over ``docs`` (keys with none left out)."""
+    column = arrays.keywords[facet]
+    if column.multi:
+        values = column.val[_gather(column.off, docs)]
+    else:
+        values = column.ord[docs]
+        values = values[values >= 0]
+    counts = np.bincount(values, minlength=len(column.keys))
+    return {column.keys[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def _gather(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """Rows ``offsets[d] … offsets[d+1]`` of every doc in ``docs``, concatenated."""
+    return ranges(offsets[docs], offsets[docs + 1])
+
+
+def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(s, e)`` for each pair, vectorised."""
+    counts = (ends - starts).astype(np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts.astype(np.int64) - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(total, dtype=np.int64)

@@ -1,0 +1,178 @@
+"""Write the array layout of :mod:`search.store.arrays` beside a committed Whoosh index.
+
+The postings come from the schema's own analyzers run as Whoosh runs them (index mode,
+positions and characters, stop words dropped), once per paragraph and field, so terms,
+positions and lengths are exactly Whoosh's. Tokens are gathered into flat integer
+arrays and sorted once with numpy (term, then document, then position).
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.util.numeric import length_to_byte
+
+from search.analysis import normalize
+from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
+                                 TEXT_FIELDS)
+
+
+def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
+    """Write the arrays of the committed index in ``index_dir``; return the documents.
+
+    ``paragraphs`` are the field values given to Whoosh, in the order added (docnum
+    order). The index is read back only to check that order and its deletions.
+    """
+    directory = Path(index_dir) / ARRAYS_DIR
+    directory.mkdir(exist_ok=True)
+    ix = whoosh_index.open_dir(str(index_dir))
+    schema = ix.schema
+    texts = {name: _Postings(schema[name].analyzer) for name in TEXT_FIELDS}
+    keywords = {name: _Column(schema[name].analyzer) for name in KEYWORDS}
+    numbers: dict[str, array] = {n: array("i") for n in ("year", "doc_order", "date_rank",
+                                                          "norm_length")}
+    ids: list[str] = []
+    for docnum, fields in enumerate(paragraphs):
+        for name, postings in texts.items():
+            postings.add(docnum, fields.get(name) or "")
+        for name, column in keywords.items():
+            column.add(fields.get(name) or "")
+        numbers["year"].append(int(fields.get("year") or 0))
+        numbers["doc_order"].append(int(fields.get("doc_order", docnum)))
+        numbers["date_rank"].append(date_number(fields.get("date") or ""))
+        numbers["norm_length"].append(len(normalize(fields.get("text") or "")))
+        ids.append(fields["id"])
+    count = len(ids)
+    with ix.reader() as reader:
+        _check_order(reader, ids)
+        live = np.ones(count, dtype=bool)
+        if reader.has_deletions():
+            live[[n for n in range(count) if reader.is_deleted(n)]] = False
+    ix.close()
+    lengths = {name: postings.save(directory, name, count) for name, postings in texts.items()}
+    for name, column in keywords.items():
+        column.save(directory, name, multi=name in MULTI)
+    for name, values in numbers.items():
+        np.save(directory / f"{name}.npy", np.frombuffer(values, dtype=np.int32))
+    np.save(directory / "live.npy", live)
+    _save_strings(directory, "ids", ids)
+    order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
+    np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
+    meta = {"layout": LAYOUT_VERSION, "documents": count, "lengths": lengths}
+    (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return count
+
+
+def date_number(date: str) -> int:
+    """An ISO date as a sortable number (20161219); 0 when unknown."""
+    digits = "".join(ch for ch in (date or "")[:10] if ch.isdigit())
+    return int(digits) if len(digits) == 8 else 0
+
+
+def _check_order(reader, ids: list[str]) -> None:
+    """Fail unless Whoosh numbered the documents in the order they were given."""
+    if reader.doc_count_all() != len(ids):
+        raise ValueError(f"index holds {reader.doc_count_all()} documents, arrays {len(ids)}")
+    for docnum in sorted({0, len(ids) // 3, len(ids) // 2, len(ids) - 1} - {-1}):
+        stored = reader.stored_fields(docnum).get("id")
+        if stored != ids[docnum]:
+            raise ValueError(f"docnum {docnum} is {stored!r} in the index, {ids[docnum]!r} here")
+
+
+class _Postings:
+    """Tokens of one text field, gathered flat, then sorted into postings."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self.term_ids: dict[str, int] = {}
+        self.cols = {k: array("i") for k in ("term", "doc", "pos", "start", "end")}
+        self.lengths = array("i")
+
+    def add(self, docnum: int, text: str) -> None:
+        """Analyse one document's value as Whoosh's Characters format does."""
+        ids, cols = self.term_ids, self.cols
+        length = 0
+        for token in self.analyzer(text, positions=True, chars=True, boosts=True, mode="index"):
+            if token.stopped:
+                continue
+            cols["term"].append(ids.setdefault(token.text, len(ids)))
+            cols["doc"].append(docnum)
+            cols["pos"].append(token.pos)
+            cols["start"].append(token.startchar)
+            cols["end"].append(token.endchar)
+            length += 1
+        self.lengths.append(length)
+
+    def save(self, directory: Path, name: str, count: int) -> int:
+        """Write this field's arrays; return its total length (Whoosh's field_length)."""
+        terms = sorted(self.term_ids, key=lambda t: t.encode("utf-8"))
+        rank = np.empty(len(terms), dtype=np.int64)
+        rank[[self.term_ids[t] for t in terms]] = np.arange(len(terms))
+        col = {k: np.frombuffer(v, dtype=np.int32) for k, v in self.cols.items()}
+        term = rank[col["term"]] if len(terms) else col["term"].astype(np.int64)
+        order = np.lexsort((col["pos"], col["doc"], term))  # stable: token order kept
+        term, doc = term[order], col["doc"][order]
+        new_posting = np.ones(len(order), dtype=bool)
+        new_posting[1:] = (term[1:] != term[:-1]) | (doc[1:] != doc[:-1])
+        first = np.flatnonzero(new_posting)
+        pos_start = np.append(first, len(order)).astype(np.int64)
+        post_term = term[first]
+        post_start = np.searchsorted(post_term, np.arange(len(terms) + 1)).astype(np.int64)
+        lengths = np.frombuffer(self.lengths, dtype=np.int32)
+        arrays = {
+            "post_start": post_start,
+            "post_doc": doc[first].astype(np.int32),
+            "post_tf": np.diff(pos_start).astype(np.int32),
+            "pos_start": pos_start,
+            "pos": col["pos"][order],
+            "chars": np.stack([col["start"][order], col["end"][order]], axis=1).astype(np.int32),
+            "length_byte": np.array([length_to_byte(n) for n in lengths], dtype=np.uint8),
+        }
+        for part, values in arrays.items():
+            np.save(directory / f"{name}.{part}.npy", values)
+        _save_strings(directory, f"{name}.terms", terms)
+        return int(lengths.sum())
+
+
+class _Column:
+    """The keys of one keyword field per document."""
+
+    def __init__(self, analyzer):
+        self.analyzer = analyzer
+        self.per_doc: list[tuple[str, ...]] = []
+
+    def add(self, value: str) -> None:
+        """One document's keys, as the field's analyzer splits them (empty ones dropped)."""
+        keys = {t.text for t in self.analyzer(value)} if value else set()
+        self.per_doc.append(tuple(sorted(k for k in keys if k)))
+
+    def save(self, directory: Path, name: str, multi: bool) -> None:
+        """Write the key table and the ordinal column(s)."""
+        keys = sorted({k for ks in self.per_doc for k in ks}, key=lambda k: k.encode("utf-8"))
+        ordinal = {k: i for i, k in enumerate(keys)}
+        _save_strings(directory, f"{name}.keys", keys)
+        if not multi:
+            ords = [ordinal[ks[0]] if ks else -1 for ks in self.per_doc]
+            np.save(directory / f"{name}.ord.npy", np.array(ords, dtype=np.int32))
+            return
+        counts = np.array([len(ks) for ks in self.per_doc], dtype=np.int64)
+        flat = np.array([o for ks in self.per_doc for o in sorted(ordinal[k] for k in ks)],
+                        dtype=np.int32)
+        np.save(directory / f"{name}.off.npy", np.concatenate([[0], np.cumsum(counts)]))
+        np.save(directory / f"{name}.val.npy", flat)
+        owner = np.repeat(np.arange(len(self.per_doc), dtype=np.int32), counts)
+        np.save(directory / f"{name}.owner.npy", owner)
+
+
+def _save_strings(directory: Path, name: str, strings: list[str]) -> None:
+    """Write a string table: int64 offsets and the UTF-8 bytes."""
+    encoded = [s.encode("utf-8") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in encoded]) if encoded else []
+    np.save(directory / f"{name}.off.npy", offsets)
+    np.save(directory / f"{name}.utf8.npy", np.frombuffer(b"".join(encoded), dtype=np.uint8))

@@ -1,0 +1,209 @@
+"""The array layout written beside the Whoosh segments, and its memory-mapped reader.
+
+The build writes, into ``<index>/arrays/``, one ``.npy`` file per array and ``meta.json``
+(layout version, document count, total field lengths). The server opens every array
+with ``np.load(mmap_mode="r")``: nothing proportional to the corpus is unpickled or
+copied at open. ``N`` is the number of documents (Whoosh docnums ``0 … N-1``).
+
+Strings (term dictionaries, facet keys, ids) are *string tables*: ``<name>.off``
+(int64, ``n + 1`` UTF-8 byte offsets) and ``<name>.utf8`` (uint8 bytes). Term and key
+tables are sorted by their UTF-8 bytes (Whoosh's term order), so a lookup is a binary
+search over the mapped bytes.
+
+Per text field ``F`` (``text``, ``text_bigram``), exactly what Whoosh indexed (the
+schema's analyzer in index mode, stop words dropped):
+
+=====================  ======  ===================================================
+``F.terms.*``          table   the sorted terms; term ``t`` is row ``t``
+``F.post_start``       int64   ``T + 1``: postings of term ``t`` are rows
+                               ``post_start[t] … post_start[t+1]`` (``df = diff``)
+``F.post_doc``         int32   docnum of each posting, ascending within a term
+``F.post_tf``          int32   occurrences (Whoosh's weight is ``tf × field_boost``)
+``F.pos_start``        int64   ``P + 1``: occurrences of posting ``p`` are rows
+                               ``pos_start[p] … pos_start[p+1]``
+``F.pos``              int32   word position of each occurrence, ascending
+``F.chars``            int32   ``(n, 2)``: start and end character of each occurrence
+``F.length_byte``      uint8   ``N``: the field length as Whoosh stores it (its byte
+                               quantisation; decode with :data:`BYTE_TO_LENGTH`)
+=====================  ======  ===================================================
+
+Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
+(sorted key table) and, single-valued, ``K.ord`` (int32 per doc, ``-1`` for none) or,
+multi-valued (:data:`MULTI`), ``K.off`` (int64 ``N + 1``), ``K.val`` (int32 key ordinals,
+ascending per doc) and ``K.owner`` (int32, the doc of each value).
+
+Per document: ``year``, ``doc_order``, ``date_rank`` (20161219; 0 unknown),
+``norm_length`` (length of the normalised text: substring scoring), all int32; ``live``
+(bool); ``ids.*`` (table, in docnum order) with ``ids_sorted`` (int32, the docnums in
+id order) for id → docnum.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh.util.numeric import byte_to_length
+
+from search.store.schema import FACETS
+
+ARRAYS_DIR = "arrays"
+META_FILE = "meta.json"
+LAYOUT_VERSION = 1
+TEXT_FIELDS: tuple[str, ...] = ("text", "text_bigram")
+KEYWORDS: tuple[str, ...] = FACETS + ("unit", "cites", "symbol")
+MULTI: frozenset[str] = frozenset({"theme", "cites"})
+NUMBERS: tuple[str, ...] = ("year", "doc_order", "date_rank", "norm_length")
+BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+
+
+def load(directory: Path, name: str) -> np.ndarray:
+    """One array of the layout, memory-mapped (an empty one is read: mmap cannot map it)."""
+    path = Path(directory) / f"{name}.npy"
+    try:
+        return np.load(path, mmap_mode="r")
+    except ValueError:
+        return np.load(path)
+
+
+class Strings:
+    """A string table: ``table[i]`` decodes row ``i``; sorted tables binary-search."""
+
+    def __init__(self, directory: Path, name: str):
+        self.offsets = load(directory, f"{name}.off")
+        self.data = load(directory, f"{name}.utf8")
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def raw(self, i: int) -> bytes:
+        """The UTF-8 bytes of row ``i``."""
+        return self.data[self.offsets[i]:self.offsets[i + 1]].tobytes()
+
+    def __getitem__(self, i: int) -> str:
+        return self.raw(int(i)).decode("utf-8")
+
+    def lower_bound(self, key: bytes, order=None) -> int:
+        """The first row (or index into ``order``) whose bytes are not below ``key``."""
+        lo, hi = 0, len(self)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.raw(mid if order is None else int(order[mid])) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def find(self, text: str, order=None) -> int:
+        """The row holding ``text`` (through ``order`` when given), or -1."""
+        key = text.encode("utf-8")
+        at = self.lower_bound(key, order)
+        if at < len(self):
+            row = at if order is None else int(order[at])
+            if self.raw(row) == key:
+                return row
+        return -1
+
+    def prefix_rows(self, prefix: str) -> tuple[int, int]:
+        """Rows ``lo … hi`` of a sorted table whose strings start with ``prefix``."""
+        key = prefix.encode("utf-8")
+        # UTF-8 never holds 0xFF: every string starting with key sorts below key + FF.
+        return self.lower_bound(key), self.lower_bound(key + b"\xff")
+
+
+@dataclass
+class TextField:
+    """The postings of one text field (see the module docstring)."""
+
+    terms: Strings
+    post_start: np.ndarray
+    post_doc: np.ndarray
+    post_tf: np.ndarray
+    pos_start: np.ndarray
+    pos: np.ndarray
+    chars: np.ndarray
+    length_byte: np.ndarray
+    total_length: int
+
+    def term(self, text: str) -> int:
+        """The term's row, or -1."""
+        return self.terms.find(text)
+
+    def df(self, row: int) -> int:
+        """Documents holding term ``row``."""
+        return int(self.post_start[row + 1] - self.post_start[row])
+
+    def postings(self, row: int) -> tuple[slice, np.ndarray, np.ndarray]:
+        """(posting rows, docnums, term frequencies) of term ``row``."""
+        rows = slice(int(self.post_start[row]), int(self.post_start[row + 1]))
+        return rows, self.post_doc[rows], self.post_tf[rows]
+
+
+@dataclass
+class Keyword:
+    """One keyword column: its sorted keys and each document's key ordinals."""
+
+    keys: Strings
+    ord: np.ndarray | None = None  # single-valued
+    off: np.ndarray | None = None  # multi-valued
+    val: np.ndarray | None = None
+    owner: np.ndarray | None = None
+
+    @property
+    def multi(self) -> bool:
+        """True for a multi-valued column (theme, cites)."""
+        return self.ord is None
+
+    def docs_with(self, ordinals: np.ndarray) -> np.ndarray:
+        """Ascending docnums holding any of ``ordinals``."""
+        if self.ord is not None:
+            return np.flatnonzero(np.isin(self.ord, ordinals)).astype(np.int32)
+        return np.unique(self.owner[np.isin(self.val, ordinals)])
+
+
+class Arrays:
+    """Every array of one index directory, memory-mapped (see the module docstring)."""
+
+    def __init__(self, index_dir: Path):
+        directory = Path(index_dir) / ARRAYS_DIR
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+        if meta.get("layout") != LAYOUT_VERSION:
+            raise ValueError(f"array layout {meta.get('layout')!r}, expected {LAYOUT_VERSION}")
+        self.directory = directory
+        self.doc_count: int = meta["documents"]
+        self.fields = {name: self._text_field(name, meta["lengths"][name]) for name in TEXT_FIELDS}
+        self.keywords = {name: self._keyword(name) for name in KEYWORDS}
+        self.numbers = {name: load(directory, name) for name in NUMBERS}
+        self.live = load(directory, "live")
+        self.ids = Strings(directory, "ids")
+        self.ids_sorted = load(directory, "ids_sorted")
+
+    def _text_field(self, name: str, total: int) -> TextField:
+        d = self.directory
+        return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in (
+            "post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")),
+            total_length=total)
+
+    def _keyword(self, name: str) -> Keyword:
+        keys = Strings(self.directory, f"{name}.keys")
+        if name in MULTI:
+            return Keyword(keys, off=load(self.directory, f"{name}.off"),
+                           val=load(self.directory, f"{name}.val"),
+                           owner=load(self.directory, f"{name}.owner"))
+        return Keyword(keys, ord=load(self.directory, f"{name}.ord"))
+
+    def docnum(self, pid: str) -> int | None:
+        """The docnum of paragraph ``pid``, or None."""
+        row = self.ids.find(pid, self.ids_sorted)
+        return None if row < 0 else row
+
+    def field_length(self, name: str) -> np.ndarray:
+        """Each document's length in text field ``name``, as Whoosh scores it."""
+        return BYTE_TO_LENGTH[self.fields[name].length_byte]
+
+
+def has_arrays(index_dir: Path) -> bool:
+    """True when ``index_dir`` holds an array layout."""
+    return (Path(index_dir) / ARRAYS_DIR / META_FILE).exists()

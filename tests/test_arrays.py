@@ -1,0 +1,94 @@
+"""The arrays written beside the index: the same postings, lengths and columns as Whoosh's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+
+from search.store.arrays import TEXT_FIELDS, Arrays
+from search.store.generation import current
+
+
+@pytest.fixture(scope="module")
+def opened(real_index):
+    """(arrays, whoosh index) of the real corpus."""
+    live = current(real_index)
+    ix = whoosh_index.open_dir(str(live))
+    yield Arrays(live), ix
+    ix.close()
+
+
+def _whoosh_postings(reader, fieldname, term):
+    """[(docnum, weight, [(pos, start, end)…])] of one term, read through Whoosh."""
+    matcher, found = reader.postings(fieldname, term), []
+    while matcher.is_active():
+        found.append((matcher.id(), matcher.weight(), matcher.value_as("characters")))
+        matcher.next()
+    return found
+
+
+def _array_postings(field, row, boost):
+    rows, docs, tfs = field.postings(row)
+    found = []
+    for p, (doc, tf) in enumerate(zip(docs, tfs)):
+        at = slice(field.pos_start[rows.start + p], field.pos_start[rows.start + p + 1])
+        occurrences = [(int(pos), int(s), int(e)) for pos, (s, e) in zip(field.pos[at], field.chars[at])]
+        # Whoosh stores each weight (tf × field boost) as a float32.
+        found.append((int(doc), float(np.float32(tf * boost)), occurrences))
+    return found
+
+
+@pytest.mark.parametrize("fieldname", TEXT_FIELDS)
+def test_terms_and_postings_are_whooshs(opened, fieldname):
+    arrays, ix = opened
+    field = arrays.fields[fieldname]
+    boost = ix.schema[fieldname].format.field_boost
+    with ix.reader() as reader:
+        terms = list(reader.field_terms(fieldname))
+        assert [field.terms[i] for i in range(len(field.terms))] == terms
+        for row in range(0, len(terms), 5):  # a fifth of the vocabulary, every kind of term
+            assert _array_postings(field, row, boost) == _whoosh_postings(reader, fieldname, terms[row])
+        assert field.total_length == reader.field_length(fieldname)
+        lengths = arrays.field_length(fieldname)
+        assert [int(n) for n in lengths] == [reader.doc_field_length(n, fieldname) or 0
+                                            for n in range(reader.doc_count_all())]
+    assert field.term("洗钱") >= 0 and field.term("no-such-term") == -1
+
+
+def test_keyword_columns_and_numbers_hold_the_stored_values(opened):
+    arrays, ix = opened
+    with ix.reader() as reader:
+        for docnum, stored in reader.iter_docs():
+            for name, column in arrays.keywords.items():
+                if column.multi:
+                    keys = {column.keys[v] for v in column.val[column.off[docnum]:column.off[docnum + 1]]}
+                    assert keys == {k for k in (stored.get(name) or "").split(",") if k}
+                else:
+                    ordinal = column.ord[docnum]
+                    assert (column.keys[ordinal] if ordinal >= 0 else "") == (stored.get(name) or "")
+            assert arrays.numbers["year"][docnum] == stored["year"]
+            assert arrays.numbers["doc_order"][docnum] == stored["doc_order"]
+            assert arrays.ids[docnum] == stored["id"] and arrays.docnum(stored["id"]) == docnum
+    assert arrays.docnum("A-RES-71-209/op99") is None
+    assert arrays.live.all() and len(arrays.live) == arrays.doc_count == 802
+
+
+def test_prefixes_and_lookups_binary_search_the_sorted_tables(opened):
+    arrays, ix = opened
+    terms = arrays.fields["text"].terms
+    lo, hi = terms.prefix_rows("犯罪")
+    with ix.reader() as reader:
+        expected = [t for t in reader.field_terms("text") if t.startswith("犯罪")]
+    assert expected and [terms[i] for i in range(lo, hi)] == expected
+    assert terms.prefix_rows("zzzzzz")[0] == terms.prefix_rows("zzzzzz")[1]
+    theme = arrays.keywords["theme"]
+    cyber = theme.keys.find("cybercrime")
+    assert cyber >= 0 and len(theme.docs_with(np.array([cyber]))) > 0
+
+
+def test_the_server_maps_the_arrays_rather_than_reading_them(opened):
+    arrays, _ = opened
+    assert isinstance(arrays.fields["text"].post_doc, np.memmap)
+    assert isinstance(arrays.keywords["theme"].val, np.memmap)
+    assert isinstance(arrays.ids.data, np.memmap)
