@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from index.clean import clean
 from index.link import link
 from index.model import Document
-from index.read import ReadError, read
+from index.read import ReadError, display_name, read
 from index.structure import structure
 from index.tag import citation_targets, tag
 
@@ -49,11 +50,27 @@ class BuildReport:
 
 
 def load_manifest(corpus_dir: Path) -> dict[str, dict]:
-    """The corpus manifest: facts per file name that the texts do not print."""
+    """The corpus manifest: facts per file name that the texts do not print; ReadError if broken."""
     path = corpus_dir / MANIFEST
     if not path.exists():
         return {}
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    try:
+        manifest = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ReadError(f"{MANIFEST}: not readable as UTF-8 TOML ({exc})") from exc
+    wrong = [name for name, facts in manifest.items() if not isinstance(facts, dict)]
+    if wrong:
+        raise ReadError(f"{MANIFEST}: entries must be tables of facts ([\"file.txt\"]), "
+                        f"not {', '.join(wrong)}")
+    return manifest
+
+
+def _manifest_or_problem(corpus_dir: Path) -> tuple[dict[str, dict], list[Problem]]:
+    """The manifest, or none and the problem (the documents still index without its facts)."""
+    try:
+        return load_manifest(corpus_dir), []
+    except ReadError as exc:
+        return {}, [Problem(MANIFEST, f"{exc}; indexed without the manifest's facts")]
 
 
 def parse_file(path: str | Path, manifest: dict | None = None) -> Document:
@@ -61,7 +78,7 @@ def parse_file(path: str | Path, manifest: dict | None = None) -> Document:
     path = Path(path)
     doc = structure(clean(read(path)), manifest)
     if not any(unit.paragraphs for unit in doc.units):
-        raise ReadError(f"{path.name}: no recognisable resolution structure (no paragraphs found)")
+        raise ReadError(f"{display_name(path)}: no recognisable resolution structure (no paragraphs found)")
     return tag(doc)
 
 
@@ -75,19 +92,51 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def parse_corpus(corpus_dir: str | Path, progress: Callable[[Iterable], Iterable] = iter) -> tuple[list[Document], list[Problem]]:
-    """Parse every file of a corpus; unreadable ones become Problems, the rest still parse."""
+    """Parse every file of a corpus; unusable ones become Problems, the rest still parse.
+
+    A file is skipped when it cannot be read or parsed, when it is a link leading out of
+    the corpus folder, or when it repeats ids an earlier file (in name order) already gave.
+    """
     corpus_dir = Path(corpus_dir)
-    manifest = load_manifest(corpus_dir)
+    files = corpus_files(corpus_dir)
+    manifest, problems = _manifest_or_problem(corpus_dir)
     documents: list[Document] = []
-    problems: list[Problem] = []
-    for path in progress(corpus_files(corpus_dir)):
+    owners: dict[str, str] = {}  # paragraph and unit ids → the file that gave them
+    for path in progress(files):
         try:
-            documents.append(parse_file(path, manifest.get(path.name)))
+            _inside(path, corpus_dir)
+            doc = parse_file(path, manifest.get(path.name))
+            _claim_ids(doc, owners)
         except ReadError as exc:
-            problems.append(Problem(path.name, str(exc)))
+            problems.append(Problem(display_name(path), str(exc)))
+        except Exception as exc:  # noqa: BLE001 — one strange file must not stop the others
+            name = display_name(path)
+            problems.append(Problem(name, f"{name}: could not be parsed ({type(exc).__name__}: {exc})"))
+        else:
+            documents.append(doc)
     link_citations(documents)
     link(documents, manifest)  # lineage (issue 9): the same language across units
     return documents, problems
+
+
+def _inside(path: Path, corpus_dir: Path) -> None:
+    """ReadError unless ``path`` (links followed) lies inside the corpus folder."""
+    if not path.resolve().is_relative_to(corpus_dir.resolve()):
+        raise ReadError(f"{display_name(path)}: a link to a file outside the corpus folder; "
+                        "not followed")
+
+
+def _claim_ids(doc: Document, owners: dict[str, str]) -> None:
+    """Record the ids ``doc`` gives; ReadError if it repeats its own or an earlier file's."""
+    ids = [unit.id for unit in doc.units] + [p.id for unit in doc.units for p in unit.paragraphs]
+    taken = [i for i in ids if i in owners]
+    if taken:
+        raise ReadError(f"{doc.name}: {len(taken)} id(s) already indexed from {owners[taken[0]]} "
+                        f"(e.g. {taken[0]}); a copy of that file? skipped")
+    repeated = sorted(i for i, n in Counter(ids).items() if n > 1)
+    if repeated:
+        raise ReadError(f"{doc.name}: gives id {repeated[0]} more than once; skipped")
+    owners.update((i, doc.name) for i in ids)
 
 
 def link_citations(documents: list[Document]) -> None:

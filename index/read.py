@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 class ReadError(Exception):
@@ -20,7 +22,7 @@ class RawDocument:
     path: str
     name: str
     text: str
-    encoding: str  # "utf-8", "utf-8-sig" (with a BOM) or "gb18030"
+    encoding: str  # "utf-8", "utf-8-sig" (with a BOM), "utf-16" (with a BOM) or "gb18030"
     layout: str  # "paged" | "wrapped" | "markdown"
     lang: str  # "zh" | "en"
 
@@ -47,12 +49,43 @@ def _plausible(text: str) -> bool:
     return good / len(text) > 0.9
 
 
+def display_name(path: str | Path) -> str:
+    """A file's name as it can be printed and stored: bytes that are not UTF-8 become �."""
+    return Path(path).name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: it decodes as UTF-16 to readable text."""
+    sample = data[: 8192 - 8192 % 2] if len(data) % 2 == 0 else b""
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            if _plausible(sample.decode(codec)):
+                return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+def _utf8(data: bytes) -> str:
+    """UTF-8, forgiving only a last character cut short (a truncated copy keeps its text)."""
+    return codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without a BOM) or GB18030; return (text, encoding)."""
+    """Decode bytes as UTF-8 or UTF-16 (with a BOM), UTF-8 or GB18030; return (text, encoding)."""
     if data.startswith(BOM):
-        return data[len(BOM):].decode("utf-8"), "utf-8-sig"
+        try:
+            return _utf8(data[len(BOM):]), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"starts with a UTF-8 byte-order mark but is not UTF-8 "
+                             f"(byte {exc.start + len(BOM)})") from exc
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise ValueError("starts with a UTF-16 byte-order mark but is not UTF-16") from exc
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _utf8(data), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
@@ -86,22 +119,25 @@ def detect_language(text: str) -> str:
 def read(path: str | Path) -> RawDocument:
     """Read one corpus file; raise ReadError naming the file when it is not a usable document."""
     path = Path(path)
+    name = display_name(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReadError(f"{path.name}: cannot be read ({exc.strerror})") from exc
+        raise ReadError(f"{name}: cannot be read ({exc.strerror})") from exc
     if not data.strip():
-        raise ReadError(f"{path.name}: the file is empty")
-    if _looks_binary(data):
-        raise ReadError(f"{path.name}: a binary file, not a text document")
+        raise ReadError(f"{name}: the file is empty")
+    if not data.startswith(UTF16_BOMS) and _looks_binary(data):
+        if _looks_utf16(data):
+            raise ReadError(f"{name}: UTF-16 without a byte-order mark; save it as UTF-8")
+        raise ReadError(f"{name}: a binary file, not a text document")
     try:
         text, encoding = decode(data)
     except ValueError as exc:
-        raise ReadError(f"{path.name}: {exc}") from exc
+        raise ReadError(f"{name}: {exc}") from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return RawDocument(
         path=str(path),
-        name=path.name,
+        name=name,
         text=text,
         encoding=encoding,
         layout=detect_layout(text),
