@@ -59,10 +59,12 @@ def _looks_utf16(data: bytes) -> bool:
     sample = data[: 8192 - 8192 % 2] if len(data) % 2 == 0 else b""
     for codec in ("utf-16-le", "utf-16-be"):
         try:
-            if _plausible(sample.decode(codec)):
-                return True
+            text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
+        controls = sum(1 for ch in text if ch < "\t" or "\r" < ch < " ")
+        if len(text) >= 8 and controls <= len(text) * 0.01 and _plausible(text):
+            return True
     return False
 
 

@@ -285,19 +285,18 @@ def test_a_request_holds_its_snapshot_until_it_ends(tmp_path, one_document, monk
 @contextlib.contextmanager
 def serving(index_dir: Path):
     """A real waitress server on 127.0.0.1 (free port) over ``index_dir``; yields its URL."""
-    from waitress import create_server
-
     from web.app import close_engine, create_app
+    from web.server import make_server, stop
 
     app = create_app({"INDEX_DIR": str(index_dir)})
-    httpd = create_server(app, host="127.0.0.1", port=0, threads=4)
+    httpd = make_server(app, "127.0.0.1", 0, threads=4)
     thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.effective_port}"
     finally:
-        httpd.close()
-        thread.join(timeout=5)
+        stop(httpd)
+        thread.join(timeout=10)
         close_engine(app)
 
 

@@ -8,7 +8,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from markupsafe import Markup, escape
@@ -22,12 +22,24 @@ DEFAULTS = {
     "DEFAULT_UI": i18n.DEFAULT_LANGUAGE,
     "EXPORT_LIMIT": 1000,
     "MAX_SIZE": MAX_SIZE,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # static files; no version in their names: revalidate after
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 ENGINE_KEY = "concord.engine"
+# A Host header the app can route with: DNS labels of 1–63 characters, or an IP literal,
+# and an optional port. Anything else is replaced (the app never uses the Host anyway).
+_HOST = re.compile(r"(?:(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*"
+                   r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?|\[[0-9A-Fa-f:.]{2,45}\])"
+                   r"(?::[0-9]{1,5})?")
 _MARK = re.compile(r"(</?mark>)")
 log = logging.getLogger(__name__)
 
@@ -39,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     if os.environ.get("CONCORD_INDEX_DIR"):
         app.config["INDEX_DIR"] = os.environ["CONCORD_INDEX_DIR"]
     app.config.update(config or {})
+    app.wsgi_app = _SaneHost(app.wsgi_app)
     app.json.ensure_ascii = False  # Chinese stays readable in the JSON twins
     app.jinja_env.trim_blocks = True  # template whitespace is page weight
     app.jinja_env.lstrip_blocks = True
@@ -91,17 +104,53 @@ def _negotiate_language() -> None:
         g.ui = g.ui_param
 
 
+class _SaneHost:
+    """WSGI middleware: a Host header that is no host name becomes the server's own name.
+
+    Werkzeug IDNA-encodes the Host to route; a label over 63 characters made that a 500.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST")
+        if host is not None and (len(host) > 260 or not _HOST.fullmatch(host)):
+            environ["HTTP_HOST"] = environ.get("SERVER_NAME") or "localhost"
+        return self.app(environ, start_response)
+
+
 def _headers(response):
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.update(SECURITY_HEADERS)
     if getattr(g, "ui_param", None):
         # The language toggle is a plain link with ?ui=; remember the choice.
-        response.set_cookie(i18n.COOKIE, g.ui_param, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie(i18n.COOKIE, g.ui_param, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=request.is_secure)
+    _relative_location(response)
+    _cache_headers(response)
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response
+
+
+def _relative_location(response) -> None:
+    """Redirects name a path, never the client's Host (which may be anything)."""
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        response.headers["Location"] = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+
+
+def _cache_headers(response) -> None:
+    """Cache-Control on every response: static files by max-age and ETag, errors not kept."""
+    if "Cache-Control" in response.headers and request.path.startswith("/static/"):
+        return  # send_static_file set max-age, ETag and Last-Modified
+    if response.status_code >= 400:
+        response.headers["Cache-Control"] = "no-store"
+        return
+    # Answers change when a new generation is published (and carry their own timing):
+    # a cache may keep them but must ask again every time.
+    response.headers["Cache-Control"] = "no-cache"
 
 
 def _template_helpers() -> dict:

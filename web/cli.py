@@ -100,11 +100,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app with waitress, building the index first when it is missing or stale."""
-    import waitress
-
     from index.publish import tidy
     from search.engine import IndexMismatch, IndexMissing
     from web.app import close_engine, create_app, get_engine
+    from web.server import listening, make_server
 
     tidy(args.index)  # old generations and what killed builds left behind
     app = create_app({"INDEX_DIR": str(args.index)})
@@ -118,9 +117,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
             if code > 1:  # refused, busy or unusable corpus: nothing to serve
                 return code
             engine.warm_up()  # the engine opens the index it failed to open before
-    print(f"Serving Concord on http://{args.host}:{args.port}/", file=sys.stderr)
+    server = make_server(app, args.host, args.port, args.threads,
+                         connection_limit=args.connection_limit, channel_timeout=args.channel_timeout)
+    print(f"Serving Concord on {' '.join(listening(server))}", file=sys.stderr, flush=True)
     try:
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+        server.run()
     finally:
         close_engine(app)
     return 0
@@ -160,6 +161,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    # Bounds on connections (web/server.py): waitress's own defaults let idle clients block it.
+    p.add_argument("--connection-limit", type=int, default=500,
+                   help="most connections open at once (default 500)")
+    p.add_argument("--channel-timeout", type=int, default=30,
+                   help="seconds an idle connection is kept open (default 30)")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
     p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
     p.set_defaults(func=cmd_serve)
