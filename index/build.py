@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.cap import cap_paragraphs
 from index.clean import clean
 from index.link import link
 from index.model import Document
@@ -39,6 +40,7 @@ class BuildReport:
     paragraphs: int = 0
     problems: list[Problem] = field(default_factory=list)
     index_dir: str = ""
+    notices: list[str] = field(default_factory=list)  # e.g. a paragraph indexed in pieces
 
     def summary(self) -> str:
         """One line for a log or a terminal."""
@@ -79,7 +81,9 @@ def parse_file(path: str | Path, manifest: dict | None = None) -> Document:
     doc = structure(clean(read(path)), manifest)
     if not any(unit.paragraphs for unit in doc.units):
         raise ReadError(f"{display_name(path)}: no recognisable resolution structure (no paragraphs found)")
-    return tag(doc)
+    tag(doc)
+    doc.notices += cap_paragraphs(doc)
+    return doc
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -175,4 +179,5 @@ def build(corpus_dir: str | Path, index_dir: str | Path, progress: Callable[[Ite
         paragraphs=written,
         problems=problems,
         index_dir=str(index_dir),
+        notices=[notice for doc in documents for notice in doc.notices],
     )

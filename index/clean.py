@@ -92,23 +92,67 @@ def is_start(line: str) -> bool:
     return any(p.match(line) for p in STARTS)
 
 
-def _bare(text: str) -> str:
-    """The text without trailing markers and spaces, to judge where it ends."""
-    return MARKER.sub("", text).rstrip()
-
-
 def is_complete(text: str) -> bool:
-    """Whether a block ends the way a finished paragraph or heading line ends."""
-    bare = _bare(text)
-    return not bare or bare.endswith(TERMINAL)
+    """Whether a block ends the way a finished paragraph or heading line ends.
+
+    Trailing spaces and footnote markers do not count. Looks only at the end: blocks grow a
+    line at a time and are judged after each, so reading them whole would be quadratic.
+    """
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in SUPERSCRIPTS):
+        end -= 1
+    return end == 0 or text[end - 1] in TERMINAL
 
 
-def _join(left: str, right: str) -> str:
-    """Join two pieces of one paragraph: no space between CJK, one between Latin words."""
-    left, right = left.rstrip(), right.strip()
-    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return f"{left} {right}"
-    return left + right
+class _Growing:
+    """A paragraph assembled a line at a time, joined once at the end.
+
+    Joining strings line by line copies the whole paragraph each time: quadratic on a long
+    paragraph of short lines. The pieces are kept instead; only the ends are looked at.
+    """
+
+    __slots__ = ("pieces", "size")
+
+    def __init__(self, text: str = ""):
+        self.pieces, self.size = ([text], len(text)) if text else ([], 0)
+
+    def join(self, line: str) -> None:
+        """Add a piece of the same paragraph: no space between CJK, one between Latin words."""
+        right = line.strip()
+        self.rstrip()
+        if not right:
+            return
+        left = self.pieces[-1][-1] if self.pieces else ""
+        if left.isascii() and left.isalnum() and right[0].isascii() and right[0].isalnum():
+            self.pieces.append(" ")
+        self.add(right)
+
+    def add(self, text: str) -> None:
+        """Append ``text`` as it is."""
+        self.pieces.append(text)
+        self.size += len(text)
+
+    def rstrip(self) -> None:
+        """Drop trailing white space."""
+        while self.pieces and not self.pieces[-1].rstrip():
+            self.size -= len(self.pieces.pop())
+        if self.pieces:
+            last = self.pieces[-1]
+            self.pieces[-1] = last.rstrip()
+            self.size -= len(last) - len(self.pieces[-1])
+
+    def tail(self, size: int = 64) -> str:
+        """The last ``size`` characters or so (the whole text when short)."""
+        taken, pieces = 0, []
+        for piece in reversed(self.pieces):
+            pieces.append(piece)
+            taken += len(piece)
+            if taken >= size:
+                break
+        return "".join(reversed(pieces))
+
+    def __str__(self) -> str:
+        return "".join(self.pieces)
 
 
 def _is_furniture(line: str) -> bool:
@@ -121,8 +165,8 @@ def unwrap(lines: list[str]) -> tuple[list[str], dict[str, str]]:
     Footnote markers printed as bare numbers on lines of their own become superscripts in
     the text; footnote blocks (after a ____ separator) become a dict of footnote texts.
     """
-    paras: list[str] = []
-    notes: dict[str, str] = {}
+    paras: list[_Growing] = []
+    notes: dict[str, _Growing] = {}
     in_notes = False
     note_no: str | None = None
     after_marker = False
@@ -137,19 +181,21 @@ def unwrap(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         if in_notes:
             if number:
                 note_no = number.group(1)
-                notes[note_no] = ""
+                notes[note_no] = _Growing()
                 continue
-            ends_note = indent >= 2 or (indent == 0 and notes.get(note_no, "").endswith("。"))
+            ends_note = indent >= 2 or (indent == 0 and note_no in notes
+                                        and notes[note_no].tail().endswith("。"))
             if note_no is not None and not ends_note:
-                notes[note_no] = _join(notes[note_no], line)
+                notes[note_no].join(line)
                 continue
             in_notes = False
             after_marker = False
             if indent == 0 and paras:  # a paragraph broken by the footnote block
-                paras[-1] = _join(paras[-1], line)
+                paras[-1].join(line)
                 continue
         if number and paras:
-            paras[-1] = paras[-1].rstrip() + number.group(1).translate(_DIGIT_TO_SUP)
+            paras[-1].rstrip()
+            paras[-1].add(number.group(1).translate(_DIGIT_TO_SUP))
             after_marker = True
             continue
         # After a marker an indented line goes on with the sentence, unless the sentence
@@ -157,14 +203,14 @@ def unwrap(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         new_para = indent >= 1 and (
             not after_marker
             or is_start(line.strip())
-            or is_complete(paras[-1]) and not CONTINUATION.match(line.strip())
+            or is_complete(paras[-1].tail()) and not CONTINUATION.match(line.strip())
         )
         if new_para or not paras:
-            paras.append(line.strip())
+            paras.append(_Growing(line.strip()))
         else:
-            paras[-1] = _join(paras[-1], line)
+            paras[-1].join(line)
         after_marker = False
-    return paras, notes
+    return [str(p) for p in paras], {number: str(note) for number, note in notes.items()}
 
 
 def split_lines(lines: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -209,7 +255,7 @@ def join_page_breaks(paras: list[str]) -> tuple[list[str], int]:
     Only inside a unit's text (after its first acting-body line): headings before it end
     without punctuation by nature.
     """
-    out: list[str] = []
+    out: list[_Growing] = []
     joins = 0
     in_body = False
     for para in paras:
@@ -217,12 +263,18 @@ def join_page_breaks(paras: list[str]) -> tuple[list[str], int]:
             in_body = True
         elif UNIT_LABEL.match(para) or SECTION_LINE.match(para) or AGENDA.search(para):
             in_body = False  # a unit label, report section or agenda: headings and lists follow
-        if in_body and out and not is_start(para) and not is_complete(out[-1]) and not ACTING_LINE.match(out[-1]):
-            out[-1] = _join(out[-1], para)
+        if (in_body and out and not is_start(para) and not is_complete(out[-1].tail())
+                and not _is_acting_line(out[-1])):
+            out[-1].join(para)
             joins += 1
         else:
-            out.append(para)
-    return out, joins
+            out.append(_Growing(para))
+    return [str(p) for p in out], joins
+
+
+def _is_acting_line(text: _Growing) -> bool:
+    """Whether the block is an acting-body line ("大会，"): always a short one."""
+    return text.size <= 64 and bool(ACTING_LINE.match(str(text)))
 
 
 def detach_markers(text: str) -> Block:

@@ -88,6 +88,7 @@ class Document:
     from_manifest: list[str] = field(default_factory=list)  # fields the text did not print
     units: list[Unit] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the build should say (not problems)
 
     def to_dict(self) -> dict:
         """The document as JSON-ready data (the `concord parse --json` shape)."""

@@ -230,6 +230,19 @@ def _read_english_header(doc: Document, joined: str) -> None:
         doc.status, doc.body = "adopted", doc.body or "ga"
 
 
+def _adoption_date(joined: str) -> str | None:
+    """The text before "日大会决议" on its line ("2016年12月19日大会决议"), if any.
+
+    Found with str.find: the regex "(.+日)大会决议" backtracks quadratically on a long line.
+    """
+    at = joined.find("日大会决议")
+    if at < 0:
+        return None
+    start, end = joined.rfind("\n", 0, at) + 1, joined.find("\n", at)
+    last = joined.rfind("日大会决议", start, end if end >= 0 else len(joined))
+    return joined[start:last + 1] if last > start else None
+
+
 def read_header(doc: Document, header: list[str]) -> None:
     """Take session, agenda item, date, body and status from the masthead lines."""
     joined = "\n".join(header)
@@ -239,8 +252,8 @@ def read_header(doc: Document, header: list[str]) -> None:
         doc.session = doc.session or f"ga-{cn_to_int(m.group(1))}"
     if m := re.search(r"议程项目\s*(\d+)", joined):
         doc.agenda_item = doc.agenda_item or m.group(1)
-    if m := re.search(r"(.+日)大会决议", joined):
-        doc.date = doc.date or iso_date(m.group(1))
+    if adopted := _adoption_date(joined):
+        doc.date = doc.date or iso_date(adopted)
         doc.status, doc.body = "adopted", doc.body or "ga"
     if "第三委员会" in joined and "决议草案" in joined:
         doc.status, doc.body = "draft", doc.body or "c3"

@@ -65,6 +65,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"concord: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    for notice in report.notices:
+        print(f"concord: note: {notice}", file=sys.stderr)
     for problem in report.problems:
         print(f"concord: skipped {problem.message}", file=sys.stderr)
     return 1 if report.problems else 0

@@ -300,6 +300,8 @@ class Engine:
         """Docnums of every match, in the requested order."""
         filter_query = _filter_query(params.filters, parsed.filter)
         allowed = None if filter_query is None else _allowed(searcher, catalogue, filter_query)
+        if allowed is not None and not allowed:
+            return []  # Whoosh reads an empty allow-set as "no filter": nothing may pass
         order = catalogue.doc_order.__getitem__
         dates = catalogue.date_rank
         if parsed.browse or params.sort != "relevance":

@@ -8,6 +8,7 @@ inserting tags into already-escaped text.
 
 from __future__ import annotations
 
+import bisect
 from html import escape
 from typing import Callable
 
@@ -143,12 +144,20 @@ def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _longest_first(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Non-overlapping spans in text order, a longer span beating any it overlaps."""
-    chosen: list[tuple[int, int]] = []
+    """Non-overlapping spans in text order, a longer span beating any it overlaps.
+
+    The chosen spans are kept sorted, so each candidate is checked against its two
+    neighbours only: n log n, not n² (a paragraph may hold thousands of matches).
+    """
+    starts: list[int] = []
+    ends: list[int] = []
     for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
-    return sorted(chosen)
+        at = bisect.bisect_right(starts, start)
+        if (at and ends[at - 1] > start) or (at < len(starts) and starts[at] < end):
+            continue
+        starts.insert(at, start)
+        ends.insert(at, end)
+    return list(zip(starts, ends))
 
 
 def snippet(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
@@ -172,10 +181,13 @@ def _window(text: str, spans: list[tuple[int, int]], width: int) -> tuple[int, i
     """The [start, end) window of ``width`` characters holding the most spans."""
     if len(text) <= width:
         return 0, len(text)
+    # Spans are sorted and disjoint, so their starts and their ends are both in order.
+    starts = [s for s, _ in spans]
+    ends = [e for _, e in spans]
     best, best_count = 0, -1
-    for anchor, _ in spans:
+    for anchor in starts:
         start = max(0, min(anchor - CONTEXT_CHARS, len(text) - width))
-        count = sum(1 for s, e in spans if s >= start and e <= start + width)
+        count = max(0, bisect.bisect_right(ends, start + width) - bisect.bisect_left(starts, start))
         if count > best_count:
             best, best_count = start, count
     end = best + width
