@@ -17,7 +17,8 @@ from pathlib import Path
 
 from search.analysis import ConcordTokenizer, normalize
 from search.store.schema import LINKS_FILE
-from search.store.stamp import stamp_identity
+from search.errors import IndexMissing
+from search.store.generation import current
 
 VERSION_RELATIONS = ("earlier_version", "later_version", "draft_of", "adopted_as", "translation_of")
 _TOKENIZER = ConcordTokenizer("words")
@@ -26,19 +27,22 @@ _lock = threading.Lock()
 
 
 def load_links(index_dir: Path) -> dict:
-    """The lineage file of an index (empty when the index has none), cached per build."""
+    """The lineage file of the live generation (empty when it has none), cached per generation."""
     index_dir = Path(index_dir)
-    identity = stamp_identity(index_dir)
+    try:
+        generation = current(index_dir)
+    except IndexMissing:
+        generation = index_dir  # a generation's own directory
     cached = _cache.get(str(index_dir))
-    if cached is not None and cached[0] == identity:
+    if cached is not None and cached[0] == generation:  # a generation never changes
         return cached[1]
-    path = index_dir / LINKS_FILE
+    path = generation / LINKS_FILE
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     data.setdefault("paragraphs", {})
     data.setdefault("units", {})
     data.setdefault("cited_by", {})
     with _lock:
-        _cache[str(index_dir)] = (identity, data)
+        _cache[str(index_dir)] = (generation, data)
     return data
 
 
