@@ -375,8 +375,11 @@ def test_json_export_holds_every_page_up_to_the_cap(app, client):
 def test_chart_is_inline_svg_with_escaped_labels(app, client):
     html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
     svg = html[html.index("<svg"):html.index("</svg>")]
-    assert 'role="img"' in svg and "<desc" in svg and "<rect" in svg
+    assert 'role="group"' in svg and "<desc" in svg and "<rect" in svg
     assert re.search(r">GA 71 \(2016\)<", svg), "sessions carry their year"
+    assert '<a href="/?q=%E6%B4%97%E9%92%B1&amp;session=ga-71"><title>GA 71 (2016): ' in svg, "a bar links to its facet"
+    zh = client.get("/?q=洗钱&ui=zh").get_data(as_text=True)
+    assert re.search(r">预防犯罪[^<]*… \(2011\)<", zh), "a shortened label keeps its year"
     assert "Chart data" in html
     hostile = [{"key": "x", "zh": "x", "en": '<script>alert(1)</script>"><img onerror=alert(1)>', "count": 3}]
     with app.test_request_context("/"):
@@ -509,7 +512,10 @@ def test_documents_page_lists_every_document_and_unit(app, client):
     assert report["paragraphs"] == sum(u["paragraphs"] for u in report["units"])
     assert {b["key"] for b in report["bodies"]} == {"ga", "ecosoc", "ccpcj"}
     first = report["units"][0]
-    assert first["reference"] == {"en": "Draft resolution I (E/2011/30)", "zh": "E/2011/30所载决议草案一"}
+    assert first["reference"] == {"en": "Draft resolution I (E/2011/30), for the General Assembly",
+                                  "zh": "E/2011/30所载决议草案一（提交大会）"}
+    references = [u["reference"]["en"] for doc in data["documents"] for u in doc["units"]]
+    assert len(set(references)) == len(references) == 22, "no two units share a name"
     assert first["preambular"] + first["operative"] == first["paragraphs"] == 11
     assert first["url"] == "/u/E-2011-30-ga-draft-I" and first["search_url"] == "/?unit=E-2011-30-ga-draft-I"
     omnibus = data["documents"][0]["units"][0]
@@ -517,7 +523,7 @@ def test_documents_page_lists_every_document_and_unit(app, client):
     assert data["totals"] == {"documents": 5, "units": 22, "paragraphs": 802,
                               "first_year": 2011, "last_year": 2025}
     html = client.get("/documents?ui=en").get_data(as_text=True)
-    assert 'href="/u/E-2011-30-ga-draft-I"' in html and "Draft resolution I (E/2011/30)" in html
+    assert 'href="/u/E-2011-30-ga-draft-I"' in html and "Draft resolution I (E/2011/30), for" in html
     assert "11 paragraphs (5 preambular, 6 operative)" in html
     assert '<link rel="alternate" type="application/json" href="/api/documents">' in html
 

@@ -78,6 +78,19 @@ def unit_reference(unit: dict) -> tuple[str, str]:
     return f"Draft {kind_en} {symbol}", f"{kind_zh}草案{symbol}"
 
 
+def unit_name(unit: dict) -> tuple[str, str]:
+    """A unit's reference, told apart from its namesakes: a report prints "draft resolution III"
+    once for the General Assembly and once for ECOSOC, so a draft in a report names its body."""
+    english, chinese = unit_reference(unit)
+    body = unit.get("body") or ""
+    body = body.get("key", "") if isinstance(body, dict) else body
+    in_report = (unit.get("document") or {}).get("status") == "report"
+    if unit.get("status") != "draft" or not in_report or body not in BODY_NAMES:
+        return english, chinese
+    body_en, body_zh = BODY_NAMES[body]
+    return f"{english}, for the {body_en}", f"{chinese}（提交{body_zh}）"
+
+
 def _sub_en(sub: str) -> str:
     number = _chinese_number(sub)
     return _roman(number).lower() if number else sub

@@ -13,6 +13,7 @@ from web.params import FACETS, SORTS, SearchState
 
 COUNTED = FACETS + ("unit",)  # the engine also counts the resolution each hit is in
 HIT_TAGS = ("verb", "session")  # single-valued tags on a hit; themes are added after
+THEME_TAGS = 3  # themes tagged on a hit (its page lists them all): a line, not a paragraph
 
 
 class NotFoundError(LookupError):
@@ -74,7 +75,7 @@ def tag_results(state: SearchState, results: list[dict]) -> None:
     and the link to its place in the whole resolution."""
     for result in results:
         values = [(name, result.get(name)) for name in HIT_TAGS]
-        values += [("theme", theme) for theme in result.get("themes", [])]
+        values += [("theme", theme) for theme in result.get("themes", [])[:THEME_TAGS]]
         result["tags"] = [
             {"facet": name, **value, "selected": state.selected(name, value["key"]),
              "url": narrowed(state, name, value["key"]).url("/")}

@@ -7,7 +7,7 @@ behind "show more", operative and preambular verbs apart, facets with a single v
 
 from __future__ import annotations
 
-from web.citation import unit_reference
+from web.citation import unit_name
 
 TOP = 5  # values shown before "show more"
 ORDER = ("theme", "verb", "unit", "change", "session", "body", "kind", "lang")  # display order
@@ -37,7 +37,7 @@ def unit_labels(items: list[dict], units: list[dict]) -> list[dict]:
     named = []
     for item in items:
         unit = by_id.get(item["key"])
-        english, chinese = unit_reference(unit) if unit else (item["key"], item["key"])
+        english, chinese = unit_name(unit) if unit else (item["key"], item["key"])
         named.append({**item, "en": english, "zh": chinese})
     return named
 
@@ -67,7 +67,9 @@ def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None
     for group in groups:
         group["shown"], group["more"] = split_top(group["items"])
     selected = sum(1 for item in items if item.get("selected"))
-    return {"name": name, "groups": groups, "count": len(items), "selected": selected}
+    filterable = any(group["more"] for group in groups)  # worth a box to filter its values
+    return {"name": name, "groups": groups, "count": len(items), "selected": selected,
+            "filterable": filterable}
 
 
 def facet_panel(facets: dict[str, list[dict]], preambular: set[str]) -> list[dict]:
