@@ -375,7 +375,8 @@ def test_json_export_holds_every_page_up_to_the_cap(app, client):
 def test_chart_is_inline_svg_with_escaped_labels(app, client):
     html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
     svg = html[html.index("<svg"):html.index("</svg>")]
-    assert 'role="group"' in svg and "<desc" in svg and "<rect" in svg
+    assert 'role="group"' in svg and 'aria-describedby="chart-1-desc"' in svg and "<rect" in svg
+    assert '<p id="chart-1-desc">By session — ' in html
     assert re.search(r">GA 71 \(2016\)<", svg), "sessions carry their year"
     assert '<a href="/?q=%E6%B4%97%E9%92%B1&amp;session=ga-71"><title>GA 71 (2016): ' in svg, "a bar links to its facet"
     zh = client.get("/?q=洗钱&ui=zh").get_data(as_text=True)
@@ -390,7 +391,8 @@ def test_chart_is_inline_svg_with_escaped_labels(app, client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img onerror=alert(1)&gt;: 3" in drawn
 
 
-@pytest.mark.parametrize("url", ["/", "/?q=洗钱", "/?q=money laundering&ui=en"])
+@pytest.mark.parametrize("url", ["/", "/?q=洗钱", "/?q=money laundering&ui=en",
+                                 "/?q=洗钱&kind=op&sort=newest&ui=en", "/?q=洗钱&kind=op&sort=newest"])
 def test_page_weight_under_60kb(client, url):
     html = client.get(url).data
     css, js = static(client, "concord.css"), static(client, "concord.js")
@@ -559,9 +561,9 @@ def test_facets_show_top_values_and_the_rest_behind_show_more(client):
     html = client.get("/?ui=en").get_data(as_text=True)
     theme = html[html.index('id="facet-theme"'):html.index("</section>", html.index('id="facet-theme"'))]
     shown, more = theme.split('<details class="more">')
-    assert shown.count("<li") == 5 and "<summary>Show " in more
+    assert shown.count("<li") == 5 and more.count("<li") == 5 and "<summary>Show 5 more" in more
     themes = client.get("/api/search").get_json()["facets"]["theme"]
-    assert f"Show {len(themes) - 5} more" in more
+    assert f"{len(themes) - 10} more: type above to find them." in more
 
 
 def test_verbs_are_grouped_operative_then_preambular(client):
@@ -573,10 +575,10 @@ def test_verbs_are_grouped_operative_then_preambular(client):
 
 
 def test_a_selected_value_past_the_top_stays_shown():
-    items = [{"key": str(n), "selected": n == 7} for n in range(9)]
-    shown, more = split_top(items, top=5)
+    items = [{"key": str(n), "selected": n == 7} for n in range(12)]
+    shown, more, unlisted = split_top(items, top=5, listed=9)
     assert [i["key"] for i in shown] == ["0", "1", "2", "3", "4", "7"]
-    assert [i["key"] for i in more] == ["5", "6", "8"]
+    assert [i["key"] for i in more] == ["5", "6", "8", "9"] and unlisted == 2
     assert shown_facet("lang", [{"key": "zh", "selected": False}]) is None
     assert shown_facet("lang", [{"key": "zh", "selected": True}])["selected"] == 1
 
@@ -589,7 +591,10 @@ def test_tags_on_a_hit_narrow_the_current_search(client):
     assert set(tags) >= {"verb", "session"}
     assert hit["unit_url"] == f"/u/{hit['unit']}#{hit['anchor']}"
     html = client.get("/?q=洗钱&kind=op").get_data(as_text=True)
-    assert f'<a class="tag verb" href="{tags["verb"]["url"].replace("&", "&amp;")}"' in html
+    key = hit["verb"]["key"]
+    assert f'<button class="tag verb" form="narrow" name="verb" value="{key}">' in html
+    narrow = html[html.index('<form id="narrow"'):html.index("</form>", html.index('<form id="narrow"'))]
+    assert narrow.count("<input") == 2 and 'name="q" value="洗钱"' in narrow and 'name="kind" value="op"' in narrow
     assert f'href="{hit["unit_url"]}"' in html
 
 

@@ -13,7 +13,7 @@ from web.params import FACETS, SORTS, SearchState
 
 COUNTED = FACETS + ("unit",)  # the engine also counts the resolution each hit is in
 HIT_TAGS = ("verb", "session")  # single-valued tags on a hit; themes are added after
-THEME_TAGS = 3  # themes tagged on a hit (its page lists them all): a line, not a paragraph
+THEME_TAGS = 2  # themes tagged on a hit (its page lists them all): a line, not a paragraph
 
 
 class NotFoundError(LookupError):

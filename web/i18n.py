@@ -44,6 +44,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "show_results": ("查看 {total} 条结果", "Show {total} results"),
     "show_more": ("再显示 {n} 项", "Show {n} more"),
     "filter_values": ("筛选“{facet}”的选项", "Filter the {facet} values"),
+    "unlisted": ("另有 {n} 项：在上方输入即可查找。", "{n} more: type above to find them."),
     "verbs_op": ("执行部分动词", "Operative verbs"),
     "verbs_pp": ("序言部分动词", "Preambular verbs"),
     "switch_language": ("English", "中文"),

@@ -181,3 +181,17 @@ def test_picking_a_suggestion_searches_with_the_filters_kept(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert query_of(page)["q"] == ["money-laundering"] and query_of(page)["kind"] == ["op"]
+
+
+def test_values_left_out_of_the_page_are_found_by_typing(page):
+    page.goto("/?ui=en")
+    listed = {link.get_attribute("data-key")
+              for link in page.locator(".facet[data-facet='verb'] a[data-key]").all()}
+    verbs = page.request.get("/api/search").json()["facets"]["verb"]
+    unlisted = next(v for v in verbs if v["key"] not in listed)
+    page.get_by_role("searchbox", name="Filter the Verb values").fill(unlisted["en"].lower())
+    found = page.locator(f".facet[data-facet='verb'] .found a[data-key='{unlisted['key']}']")
+    expect(found).to_be_visible()
+    with page.expect_navigation():
+        found.click()
+    assert query_of(page)["verb"] == [unlisted["key"]]

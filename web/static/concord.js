@@ -120,21 +120,55 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// A facet with more values than it shows gets a box that filters them as you type.
+// A facet with more values than it shows gets a box that filters them as you type; values
+// left out of the page come from its JSON twin, which lists them all.
+var twin = null;
+function allValues(name) {
+  var link = document.querySelector("link[rel=alternate][type='application/json']");
+  twin = twin || fetch(link.href).then(function (r) { return r.json(); });
+  return twin.then(function (data) { return data.facets[name] || []; });
+}
+
+function valueItem(value) {
+  var item = document.createElement("li"), link = document.createElement("a"), count = document.createElement("span");
+  link.href = value.toggle_url;
+  link.dataset.key = value.key;
+  link.textContent = (document.documentElement.lang === "en" ? value.en : value.zh) + " ";
+  count.className = "count";
+  count.textContent = value.count;
+  link.appendChild(count);
+  item.appendChild(link);
+  return item;
+}
+
+function findUnlisted(facet, typed, found) {
+  allValues(facet.dataset.facet).then(function (values) {
+    if (facet.querySelector("input").value.trim().toLowerCase() !== typed) { return; }
+    found.textContent = "";
+    var listed = {};
+    facet.querySelectorAll("details li a, ul:not(.found) > li a").forEach(function (a) { listed[a.dataset.key] = true; });
+    values.filter(function (v) {
+      return !listed[v.key] && (v.en + " " + v.zh).toLowerCase().indexOf(typed) >= 0;
+    }).forEach(function (v) { found.appendChild(valueItem(v)); });
+  });
+}
+
 function addValueFilter(facet) {
-  var more = facet.querySelector("details.more");
-  if (!more) { return; }
-  var box = document.createElement("input");
+  var box = document.createElement("input"), found = document.createElement("ul");
   box.type = "search";
   box.setAttribute("aria-label", facet.dataset.label);
   box.placeholder = facet.dataset.label;
+  found.className = "found";
   facet.querySelector("h3").insertAdjacentElement("afterend", box);
+  facet.appendChild(found);
   box.addEventListener("input", function () {
     var typed = box.value.trim().toLowerCase();
     facet.querySelectorAll("details.more").forEach(function (d) { d.open = d.open || typed !== ""; });
-    facet.querySelectorAll("li").forEach(function (item) {
+    facet.querySelectorAll("ul:not(.found) > li").forEach(function (item) {
       item.hidden = typed !== "" && item.textContent.toLowerCase().indexOf(typed) < 0;
     });
+    found.textContent = "";
+    if (typed && facet.querySelector(".unlisted")) { findUnlisted(facet, typed, found); }
   });
 }
 
