@@ -45,6 +45,11 @@ def without_timing(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "took_ms"}
 
 
+def data_name(response) -> str:
+    """The file name an attachment response offers."""
+    return re.search(r'filename="([^"]+)"', response.headers["Content-Disposition"]).group(1)
+
+
 def static(client, name: str) -> bytes:
     """A static file's bytes (the response streams a file: close it)."""
     response = client.get(f"/static/{name}")
@@ -86,7 +91,7 @@ ECOSOC = {"symbol": "E/RES/2016/16", "label": "2016/16", "status": "adopted", "b
          "预防犯罪和刑事司法委员会第20/1号决定第(a)段"),
         (DRAFT_IN_REPORT, "op", "3", None, "Draft resolution II (E/2011/30), para. 3", "E/2011/30所载决议草案二第3段"),
         (DRAFT_NO_DOCUMENT, "pp", "1", None, "Draft resolution XII, preambular para. 1", "决议草案十二序言部分第1段"),
-        (C3_DRAFT, "op", "1", None, "Draft resolution A/C.3/68/L.16, para. 1", "决议草案A/C.3/68/L.16第1段"),
+        (C3_DRAFT, "op", "1", None, "A/C.3/68/L.16, para. 1", "A/C.3/68/L.16第1段"),
         (ECOSOC, "op", "4", None, "Economic and Social Council resolution 2016/16, para. 4",
          "经济及社会理事会第2016/16号决议第4段"),
     ],
@@ -356,17 +361,29 @@ def test_csv_export(client):
     total = client.get("/api/search?q=洗钱").get_json()["total"]
     assert len(rows) == total
     assert list(rows[0])[:4] == ["id", "url", "citation_en", "citation_zh"]
-    assert all(row["url"] == "/p/" + row["id"] for row in rows)
+    assert all(row["url"] == "http://localhost/p/" + row["id"] for row in rows), "absolute permalinks"
+    assert all(row["search"] == "http://localhost/?q=%E6%B4%97%E9%92%B1" for row in rows)
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"concord-__.csv\"; filename*=UTF-8''concord-%E6%B4%97%E9%92%B1.csv")
     op12 = client.get("/export.csv?unit=A-RES-71-209&sort=order").data.decode("utf-8-sig")
     row = next(r for r in csv.DictReader(io.StringIO(op12)) if r["id"] == "A-RES-71-209/op12")
     assert (row["citation_en"], row["citation_zh"]) == (
         "General Assembly resolution 71/209, para. 12", "大会第71/209号决议第12段")
     assert row["symbol"] == "A/RES/71/209" and row["kind"] == "op" and row["number"] == "12"
+    assert (row["verb"], row["verb_en"], row["verb_zh"]) == ("requests", "Requests", "请")
+    assert (row["session"], row["session_en"], row["date"]) == ("ga-71", "GA 71", "2016-12-19")
+    assert row["themes"].count(";") == row["themes_en"].count(";") == row["themes_zh"].count(";")
 
 
 def test_json_export_holds_every_page_up_to_the_cap(app, client):
     everything = client.get("/api/search").get_json()["total"]
-    data = client.get("/export.json").get_json()
+    response = client.get("/export.json")
+    data = response.get_json()
+    assert data["source"] == "http://localhost/" and data["results"][0]["url"].startswith("http://localhost/p/")
+    assert "filename=\"concord-all.json\"" in response.headers["Content-Disposition"]
+    named = client.get("/export.json?q=cybercrime&kind=op&theme=cybercrime")
+    assert data_name(named) == "concord-cybercrime-theme-cybercrime-kind-op.json"
+    assert named.get_json()["source"] == "http://localhost/?q=cybercrime&theme=cybercrime&kind=op"
     assert data["exported"] == len(data["results"]) == min(everything, 1000)
     capped = create_app({"INDEX_DIR": app.config["INDEX_DIR"], "EXPORT_LIMIT": 7}).test_client()
     assert len(capped.get("/export.json?kind=op").get_json()["results"]) == 7
@@ -406,7 +423,7 @@ def test_page_weight_under_60kb(client, url):
      ("E-2011-30-ecosoc-decision-I/opa", "Draft decision I (E/2011/30), para. (a)", "E/2011/30所载决定草案一第(a)段"),
      ("CCPCJ-RES-20-1/op1", "Commission on Crime Prevention and Criminal Justice resolution 20/1, para. 1",
       "预防犯罪和刑事司法委员会第20/1号决议第1段"),
-     ("A-C.3-68-L.18/pp2", "Draft resolution A/C.3/68/L.18, preambular para. 2", "决议草案A/C.3/68/L.18序言部分第2段")],
+     ("A-C.3-68-L.18/pp2", "A/C.3/68/L.18, preambular para. 2", "A/C.3/68/L.18序言部分第2段")],
 )
 def test_citations_of_real_paragraphs(client, pid, english, chinese):
     assert client.get(f"/api/p/{pid}").get_json()["citation"] == {"en": english, "zh": chinese}
@@ -622,3 +639,63 @@ def test_suggestions_as_you_type(client):
                         "url": "/?q=E%2F2011%2F30"}]
     assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
     assert client.get("/api/suggest?q=" + "x" * 5000).status_code == 200
+
+
+# --- citing and reading ---------------------------------------------------------------------
+
+def test_dated_citations():
+    assert citation(GA_71_209 | {"date": "2016-12-19"}, "op", "12", dated=True) == {
+        "en": "General Assembly resolution 71/209 of 19 December 2016, para. 12",
+        "zh": "大会2016年12月19日第71/209号决议第12段"}
+    assert citation(C3_DRAFT, "op", "4", dated=True)["en"] == "A/C.3/68/L.16, para. 4"
+    assert citation(GA_71_209, "op", "12", dated=True)["en"] == "General Assembly resolution 71/209, para. 12"
+
+
+@pytest.mark.parametrize(
+    ("pid", "english", "chinese"),
+    [("A-RES-71-209/op12", "General Assembly resolution 71/209 of 19 December 2016, para. 12",
+      "大会2016年12月19日第71/209号决议第12段"),
+     ("E-2011-30-ga-draft-III/op9b", "Draft resolution III (E/2011/30), para. 9 (b)", "E/2011/30所载决议草案三第9(b)段"),
+     ("A-C.3-68-L.18/op4", "A/C.3/68/L.18, para. 4", "A/C.3/68/L.18第4段")],
+)
+def test_copy_with_text_in_either_language_or_both(app, client, pid, english, chinese):
+    data = client.get(f"/api/p/{pid}").get_json()
+    text, permalink = data["paragraph"]["text"], f"http://localhost/p/{pid}"
+    assert data["copy_text"] == {"en": f"{text}\n{english}\n{permalink}", "zh": f"{text}\n{chinese}\n{permalink}",
+                            "both": f"{text}\n{chinese}\n{english}\n{permalink}"}
+    html = client.get(f"/p/{pid}?ui=en").get_data(as_text=True)
+    assert f'data-text="{text}\n{english}\n{permalink}"' in html
+    assert f'<p class="print-only">{english}<br>Permalink: {permalink}</p>' in html
+
+
+def test_copy_with_text_carries_both_versions_when_the_twin_exists():
+    from web.citation import with_text
+
+    copied = with_text({"zh": "敦促各国", "en": "Urges States"}, {"en": "E", "zh": "Z"}, "http://h/p/x")
+    assert copied == {"en": "Urges States\nE\nhttp://h/p/x", "zh": "敦促各国\nZ\nhttp://h/p/x",
+                      "both": "敦促各国\nZ\nUrges States\nE\nhttp://h/p/x"}
+
+
+def test_neighbours_are_named_as_delegates_name_them(client):
+    html = client.get("/p/A-RES-71-209/op12?ui=en").get_data(as_text=True)
+    assert "Previous paragraph (OP11)" in html and "Next paragraph (OP13)" in html
+    sub = client.get("/p/E-2011-30-ga-draft-III/op9b?ui=en").get_data(as_text=True)
+    assert "(OP9(a))" in sub and "(OP9(c))" in sub
+
+
+def test_paragraph_headings_are_in_order_and_sized_so(client):
+    html = client.get("/p/A-RES-71-209/op12").get_data(as_text=True)
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    css = static(client, "concord.css").decode()
+    sizes = {n: float(re.search(rf"\bh{n} {{ font-size: ([\d.]+)rem", css).group(1)) for n in (1, 2, 3)}
+    assert sizes[1] > sizes[2] > sizes[3]
+    assert ".paragraph h1, .unit h1 { font-size: 1.35rem" not in css
+
+
+def test_unit_page_has_a_table_of_contents(client):
+    html = client.get("/u/A-RES-71-209?ui=en").get_data(as_text=True)
+    toc = html[html.index('<nav class="toc"'):html.index("</nav>", html.index('<nav class="toc"'))]
+    assert '<a href="#preamble-heading">Preamble</a> (PP1–PP53)' in toc
+    assert '<a href="#operative-heading">Operative paragraphs</a> (OP1–OP54)' in toc
+    assert '<a class="anchor" href="/p/A-RES-71-209/op12" aria-label="Permalink OP12">OP12</a>' in html

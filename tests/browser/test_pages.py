@@ -195,3 +195,34 @@ def test_values_left_out_of_the_page_are_found_by_typing(page):
     with page.expect_navigation():
         found.click()
     assert query_of(page)["verb"] == [unlisted["key"]]
+
+
+@pytest.mark.parametrize(("pid", "button", "citation"), [
+    ("A-RES-71-209/op12", "Copy with text: English",
+     "General Assembly resolution 71/209 of 19 December 2016, para. 12"),
+    ("E-2011-30-ga-draft-III/op9b", "Copy with text: 中文", "E/2011/30所载决议草案三第9(b)段"),
+    ("A-C.3-68-L.18/op4", "Copy with text: English", "A/C.3/68/L.18, para. 4"),
+])
+def test_copy_with_text(context, page, server, pid, button, citation):
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page.goto(f"/p/{pid}?ui=en")
+    text = page.locator("blockquote.text").inner_text().strip()
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".copy-status")).to_have_text(f"Copied: {citation}")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{text}\n{citation}\n{server}/p/{pid}"
+    page.get_by_role("button", name="Copy with text: Both languages").click()
+    copied = page.evaluate("navigator.clipboard.readText()").split("\n")
+    assert copied[0] == text and copied[-1] == f"{server}/p/{pid}" and citation in copied[1:3]
+
+
+@pytest.mark.parametrize("url", ["/p/A-RES-71-209/op12", "/u/A-RES-71-209"])
+def test_print_shows_the_text_citation_and_permalink_only(page, server, url):
+    page.goto(url + "?ui=en")
+    page.emulate_media(media="print")
+    for chrome in ("form.search", "footer.site", ".lang-switch", "button", ".neighbours", ".toc"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(page.locator(".print-only")).to_be_visible()
+    expect(page.locator(".print-only")).to_contain_text(f"Permalink: {server}{url}")
+    expect(page.locator("h1")).to_be_visible()
+    page.emulate_media(media="screen")
+    expect(page.locator(".print-only")).to_be_hidden()

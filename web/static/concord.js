@@ -39,8 +39,8 @@ function fallbackCopy(text) {
 
 function report(status, ok, text) {
   if (!status) { return; }
-  var first = text.split("\n")[0];
-  status.textContent = ok ? status.dataset.copied + ": " + first : status.dataset.failed;
+  var lines = text.split("\n"), said = lines.length > 1 ? lines[1] : lines[0]; // the citation, not the text
+  status.textContent = ok ? status.dataset.copied + ": " + said : status.dataset.failed;
 }
 
 // A button copies its data-text, or the text of the element its data-copy names.
