@@ -699,3 +699,36 @@ def test_unit_page_has_a_table_of_contents(client):
     assert '<a href="#preamble-heading">Preamble</a> (PP1–PP53)' in toc
     assert '<a href="#operative-heading">Operative paragraphs</a> (OP1–OP54)' in toc
     assert '<a class="anchor" href="/p/A-RES-71-209/op12" aria-label="Permalink OP12">OP12</a>' in html
+
+
+def _palettes(css: str) -> dict[str, dict[str, str]]:
+    """The colour variables of the light scheme and of the dark one, from the stylesheet."""
+    light = css[css.index(":root {"):css.index("}", css.index(":root {"))]
+    dark_at = css.index("@media (prefers-color-scheme: dark)")
+    dark = css[dark_at:css.index("}", css.index(":root {", dark_at))]
+    read = lambda block: dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", block))  # noqa: E731
+    return {"light": read(light), "dark": read(dark)}
+
+
+def _contrast(one: str, two: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_both_colour_schemes_meet_aa_contrast(client, scheme):
+    """Pairs the stylesheet puts together, SVG chart text included (axe cannot measure SVG)."""
+    colours = _palettes(static(client, "concord.css").decode())[scheme]
+    text_pairs = [("text", "bg"), ("text", "soft"), ("muted", "bg"), ("muted", "soft"),
+                  ("link", "bg"), ("link", "soft"), ("link", "chosen"), ("text", "chosen"),
+                  ("text", "mark"), ("on-accent", "accent"), ("error", "bg")]
+    for fore, back in text_pairs:
+        assert _contrast(colours[fore], colours[back]) >= 4.5, (scheme, fore, back)
+    for ring in ("bg", "soft", "chosen"):  # a focus ring is a graphic: 3:1
+        assert _contrast(colours["focus"], colours[ring]) >= 3, (scheme, "focus", ring)
+    assert colours["focus"] != colours["error"], "the focus ring is not the error colour"
+    assert _contrast(colours["accent"], colours["bg"]) >= 3, "chart bars stand out"
