@@ -45,6 +45,11 @@ def without_timing(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "took_ms"}
 
 
+def data_name(response) -> str:
+    """The file name an attachment response offers."""
+    return re.search(r'filename="([^"]+)"', response.headers["Content-Disposition"]).group(1)
+
+
 def static(client, name: str) -> bytes:
     """A static file's bytes (the response streams a file: close it)."""
     response = client.get(f"/static/{name}")
@@ -86,7 +91,7 @@ ECOSOC = {"symbol": "E/RES/2016/16", "label": "2016/16", "status": "adopted", "b
          "预防犯罪和刑事司法委员会第20/1号决定第(a)段"),
         (DRAFT_IN_REPORT, "op", "3", None, "Draft resolution II (E/2011/30), para. 3", "E/2011/30所载决议草案二第3段"),
         (DRAFT_NO_DOCUMENT, "pp", "1", None, "Draft resolution XII, preambular para. 1", "决议草案十二序言部分第1段"),
-        (C3_DRAFT, "op", "1", None, "Draft resolution A/C.3/68/L.16, para. 1", "决议草案A/C.3/68/L.16第1段"),
+        (C3_DRAFT, "op", "1", None, "A/C.3/68/L.16, para. 1", "A/C.3/68/L.16第1段"),
         (ECOSOC, "op", "4", None, "Economic and Social Council resolution 2016/16, para. 4",
          "经济及社会理事会第2016/16号决议第4段"),
     ],
@@ -356,17 +361,29 @@ def test_csv_export(client):
     total = client.get("/api/search?q=洗钱").get_json()["total"]
     assert len(rows) == total
     assert list(rows[0])[:4] == ["id", "url", "citation_en", "citation_zh"]
-    assert all(row["url"] == "/p/" + row["id"] for row in rows)
+    assert all(row["url"] == "http://localhost/p/" + row["id"] for row in rows), "absolute permalinks"
+    assert all(row["search"] == "http://localhost/?q=%E6%B4%97%E9%92%B1" for row in rows)
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"concord-__.csv\"; filename*=UTF-8''concord-%E6%B4%97%E9%92%B1.csv")
     op12 = client.get("/export.csv?unit=A-RES-71-209&sort=order").data.decode("utf-8-sig")
     row = next(r for r in csv.DictReader(io.StringIO(op12)) if r["id"] == "A-RES-71-209/op12")
     assert (row["citation_en"], row["citation_zh"]) == (
         "General Assembly resolution 71/209, para. 12", "大会第71/209号决议第12段")
     assert row["symbol"] == "A/RES/71/209" and row["kind"] == "op" and row["number"] == "12"
+    assert (row["verb"], row["verb_en"], row["verb_zh"]) == ("requests", "Requests", "请")
+    assert (row["session"], row["session_en"], row["date"]) == ("ga-71", "GA 71", "2016-12-19")
+    assert row["themes"].count(";") == row["themes_en"].count(";") == row["themes_zh"].count(";")
 
 
 def test_json_export_holds_every_page_up_to_the_cap(app, client):
     everything = client.get("/api/search").get_json()["total"]
-    data = client.get("/export.json").get_json()
+    response = client.get("/export.json")
+    data = response.get_json()
+    assert data["source"] == "http://localhost/" and data["results"][0]["url"].startswith("http://localhost/p/")
+    assert "filename=\"concord-all.json\"" in response.headers["Content-Disposition"]
+    named = client.get("/export.json?q=cybercrime&kind=op&theme=cybercrime")
+    assert data_name(named) == "concord-cybercrime-theme-cybercrime-kind-op.json"
+    assert named.get_json()["source"] == "http://localhost/?q=cybercrime&theme=cybercrime&kind=op"
     assert data["exported"] == len(data["results"]) == min(everything, 1000)
     capped = create_app({"INDEX_DIR": app.config["INDEX_DIR"], "EXPORT_LIMIT": 7}).test_client()
     assert len(capped.get("/export.json?kind=op").get_json()["results"]) == 7
@@ -375,8 +392,12 @@ def test_json_export_holds_every_page_up_to_the_cap(app, client):
 def test_chart_is_inline_svg_with_escaped_labels(app, client):
     html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
     svg = html[html.index("<svg"):html.index("</svg>")]
-    assert 'role="img"' in svg and "<desc" in svg and "<rect" in svg
+    assert 'role="group"' in svg and 'aria-describedby="chart-1-desc"' in svg and "<rect" in svg
+    assert '<p id="chart-1-desc">By session — ' in html
     assert re.search(r">GA 71 \(2016\)<", svg), "sessions carry their year"
+    assert '<a href="/?q=%E6%B4%97%E9%92%B1&amp;session=ga-71"><title>GA 71 (2016): ' in svg, "a bar links to its facet"
+    zh = client.get("/?q=洗钱&ui=zh").get_data(as_text=True)
+    assert re.search(r">预防犯罪[^<]*… \(2011\)<", zh), "a shortened label keeps its year"
     assert "Chart data" in html
     hostile = [{"key": "x", "zh": "x", "en": '<script>alert(1)</script>"><img onerror=alert(1)>', "count": 3}]
     with app.test_request_context("/"):
@@ -387,7 +408,8 @@ def test_chart_is_inline_svg_with_escaped_labels(app, client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;&gt;&lt;img onerror=alert(1)&gt;: 3" in drawn
 
 
-@pytest.mark.parametrize("url", ["/", "/?q=洗钱", "/?q=money laundering&ui=en"])
+@pytest.mark.parametrize("url", ["/", "/?q=洗钱", "/?q=money laundering&ui=en",
+                                 "/?q=洗钱&kind=op&sort=newest&ui=en", "/?q=洗钱&kind=op&sort=newest"])
 def test_page_weight_under_60kb(client, url):
     html = client.get(url).data
     css, js = static(client, "concord.css"), static(client, "concord.js")
@@ -401,7 +423,7 @@ def test_page_weight_under_60kb(client, url):
      ("E-2011-30-ecosoc-decision-I/opa", "Draft decision I (E/2011/30), para. (a)", "E/2011/30所载决定草案一第(a)段"),
      ("CCPCJ-RES-20-1/op1", "Commission on Crime Prevention and Criminal Justice resolution 20/1, para. 1",
       "预防犯罪和刑事司法委员会第20/1号决议第1段"),
-     ("A-C.3-68-L.18/pp2", "Draft resolution A/C.3/68/L.18, preambular para. 2", "决议草案A/C.3/68/L.18序言部分第2段")],
+     ("A-C.3-68-L.18/pp2", "A/C.3/68/L.18, preambular para. 2", "A/C.3/68/L.18序言部分第2段")],
 )
 def test_citations_of_real_paragraphs(client, pid, english, chinese):
     assert client.get(f"/api/p/{pid}").get_json()["citation"] == {"en": english, "zh": chinese}
@@ -509,7 +531,10 @@ def test_documents_page_lists_every_document_and_unit(app, client):
     assert report["paragraphs"] == sum(u["paragraphs"] for u in report["units"])
     assert {b["key"] for b in report["bodies"]} == {"ga", "ecosoc", "ccpcj"}
     first = report["units"][0]
-    assert first["reference"] == {"en": "Draft resolution I (E/2011/30)", "zh": "E/2011/30所载决议草案一"}
+    assert first["reference"] == {"en": "Draft resolution I (E/2011/30), for the General Assembly",
+                                  "zh": "E/2011/30所载决议草案一（提交大会）"}
+    references = [u["reference"]["en"] for doc in data["documents"] for u in doc["units"]]
+    assert len(set(references)) == len(references) == 22, "no two units share a name"
     assert first["preambular"] + first["operative"] == first["paragraphs"] == 11
     assert first["url"] == "/u/E-2011-30-ga-draft-I" and first["search_url"] == "/?unit=E-2011-30-ga-draft-I"
     omnibus = data["documents"][0]["units"][0]
@@ -517,7 +542,7 @@ def test_documents_page_lists_every_document_and_unit(app, client):
     assert data["totals"] == {"documents": 5, "units": 22, "paragraphs": 802,
                               "first_year": 2011, "last_year": 2025}
     html = client.get("/documents?ui=en").get_data(as_text=True)
-    assert 'href="/u/E-2011-30-ga-draft-I"' in html and "Draft resolution I (E/2011/30)" in html
+    assert 'href="/u/E-2011-30-ga-draft-I"' in html and "Draft resolution I (E/2011/30), for" in html
     assert "11 paragraphs (5 preambular, 6 operative)" in html
     assert '<link rel="alternate" type="application/json" href="/api/documents">' in html
 
@@ -553,9 +578,9 @@ def test_facets_show_top_values_and_the_rest_behind_show_more(client):
     html = client.get("/?ui=en").get_data(as_text=True)
     theme = html[html.index('id="facet-theme"'):html.index("</section>", html.index('id="facet-theme"'))]
     shown, more = theme.split('<details class="more">')
-    assert shown.count("<li") == 5 and "<summary>Show " in more
+    assert shown.count("<li") == 5 and more.count("<li") == 5 and "<summary>Show 5 more" in more
     themes = client.get("/api/search").get_json()["facets"]["theme"]
-    assert f"Show {len(themes) - 5} more" in more
+    assert f"{len(themes) - 10} more: type above to find them." in more
 
 
 def test_verbs_are_grouped_operative_then_preambular(client):
@@ -567,10 +592,10 @@ def test_verbs_are_grouped_operative_then_preambular(client):
 
 
 def test_a_selected_value_past_the_top_stays_shown():
-    items = [{"key": str(n), "selected": n == 7} for n in range(9)]
-    shown, more = split_top(items, top=5)
+    items = [{"key": str(n), "selected": n == 7} for n in range(12)]
+    shown, more, unlisted = split_top(items, top=5, listed=9)
     assert [i["key"] for i in shown] == ["0", "1", "2", "3", "4", "7"]
-    assert [i["key"] for i in more] == ["5", "6", "8"]
+    assert [i["key"] for i in more] == ["5", "6", "8", "9"] and unlisted == 2
     assert shown_facet("lang", [{"key": "zh", "selected": False}]) is None
     assert shown_facet("lang", [{"key": "zh", "selected": True}])["selected"] == 1
 
@@ -583,7 +608,10 @@ def test_tags_on_a_hit_narrow_the_current_search(client):
     assert set(tags) >= {"verb", "session"}
     assert hit["unit_url"] == f"/u/{hit['unit']}#{hit['anchor']}"
     html = client.get("/?q=洗钱&kind=op").get_data(as_text=True)
-    assert f'<a class="tag verb" href="{tags["verb"]["url"].replace("&", "&amp;")}"' in html
+    key = hit["verb"]["key"]
+    assert f'<button class="tag verb" form="narrow" name="verb" value="{key}">' in html
+    narrow = html[html.index('<form id="narrow"'):html.index("</form>", html.index('<form id="narrow"'))]
+    assert narrow.count("<input") == 2 and 'name="q" value="洗钱"' in narrow and 'name="kind" value="op"' in narrow
     assert f'href="{hit["unit_url"]}"' in html
 
 
@@ -611,3 +639,96 @@ def test_suggestions_as_you_type(client):
                         "url": "/?q=E%2F2011%2F30"}]
     assert client.get("/api/suggest?q=").get_json()["suggestions"] == []
     assert client.get("/api/suggest?q=" + "x" * 5000).status_code == 200
+
+
+# --- citing and reading ---------------------------------------------------------------------
+
+def test_dated_citations():
+    assert citation(GA_71_209 | {"date": "2016-12-19"}, "op", "12", dated=True) == {
+        "en": "General Assembly resolution 71/209 of 19 December 2016, para. 12",
+        "zh": "大会2016年12月19日第71/209号决议第12段"}
+    assert citation(C3_DRAFT, "op", "4", dated=True)["en"] == "A/C.3/68/L.16, para. 4"
+    assert citation(GA_71_209, "op", "12", dated=True)["en"] == "General Assembly resolution 71/209, para. 12"
+
+
+@pytest.mark.parametrize(
+    ("pid", "english", "chinese"),
+    [("A-RES-71-209/op12", "General Assembly resolution 71/209 of 19 December 2016, para. 12",
+      "大会2016年12月19日第71/209号决议第12段"),
+     ("E-2011-30-ga-draft-III/op9b", "Draft resolution III (E/2011/30), para. 9 (b)", "E/2011/30所载决议草案三第9(b)段"),
+     ("A-C.3-68-L.18/op4", "A/C.3/68/L.18, para. 4", "A/C.3/68/L.18第4段")],
+)
+def test_copy_with_text_in_either_language_or_both(app, client, pid, english, chinese):
+    data = client.get(f"/api/p/{pid}").get_json()
+    text, permalink = data["paragraph"]["text"], f"http://localhost/p/{pid}"
+    assert data["copy_text"] == {"en": f"{text}\n{english}\n{permalink}", "zh": f"{text}\n{chinese}\n{permalink}",
+                            "both": f"{text}\n{chinese}\n{english}\n{permalink}"}
+    html = client.get(f"/p/{pid}?ui=en").get_data(as_text=True)
+    assert f'data-text="{text}\n{english}\n{permalink}"' in html
+    assert f'<p class="print-only">{english}<br>Permalink: {permalink}</p>' in html
+
+
+def test_copy_with_text_carries_both_versions_when_the_twin_exists():
+    from web.citation import with_text
+
+    copied = with_text({"zh": "敦促各国", "en": "Urges States"}, {"en": "E", "zh": "Z"}, "http://h/p/x")
+    assert copied == {"en": "Urges States\nE\nhttp://h/p/x", "zh": "敦促各国\nZ\nhttp://h/p/x",
+                      "both": "敦促各国\nZ\nUrges States\nE\nhttp://h/p/x"}
+
+
+def test_neighbours_are_named_as_delegates_name_them(client):
+    html = client.get("/p/A-RES-71-209/op12?ui=en").get_data(as_text=True)
+    assert "Previous paragraph (OP11)" in html and "Next paragraph (OP13)" in html
+    sub = client.get("/p/E-2011-30-ga-draft-III/op9b?ui=en").get_data(as_text=True)
+    assert "(OP9(a))" in sub and "(OP9(c))" in sub
+
+
+def test_paragraph_headings_are_in_order_and_sized_so(client):
+    html = client.get("/p/A-RES-71-209/op12").get_data(as_text=True)
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    css = static(client, "concord.css").decode()
+    sizes = {n: float(re.search(rf"\bh{n} {{ font-size: ([\d.]+)rem", css).group(1)) for n in (1, 2, 3)}
+    assert sizes[1] > sizes[2] > sizes[3]
+    assert ".paragraph h1, .unit h1 { font-size: 1.35rem" not in css
+
+
+def test_unit_page_has_a_table_of_contents(client):
+    html = client.get("/u/A-RES-71-209?ui=en").get_data(as_text=True)
+    toc = html[html.index('<nav class="toc"'):html.index("</nav>", html.index('<nav class="toc"'))]
+    assert '<a href="#preamble-heading">Preamble</a> (PP1–PP53)' in toc
+    assert '<a href="#operative-heading">Operative paragraphs</a> (OP1–OP54)' in toc
+    assert '<a class="anchor" href="/p/A-RES-71-209/op12" aria-label="Permalink OP12">OP12</a>' in html
+
+
+def _palettes(css: str) -> dict[str, dict[str, str]]:
+    """The colour variables of the light scheme and of the dark one, from the stylesheet."""
+    light = css[css.index(":root {"):css.index("}", css.index(":root {"))]
+    dark_at = css.index("@media (prefers-color-scheme: dark)")
+    dark = css[dark_at:css.index("}", css.index(":root {", dark_at))]
+    read = lambda block: dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", block))  # noqa: E731
+    return {"light": read(light), "dark": read(dark)}
+
+
+def _contrast(one: str, two: str) -> float:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_both_colour_schemes_meet_aa_contrast(client, scheme):
+    """Pairs the stylesheet puts together, SVG chart text included (axe cannot measure SVG)."""
+    colours = _palettes(static(client, "concord.css").decode())[scheme]
+    text_pairs = [("text", "bg"), ("text", "soft"), ("muted", "bg"), ("muted", "soft"),
+                  ("link", "bg"), ("link", "soft"), ("link", "chosen"), ("text", "chosen"),
+                  ("text", "mark"), ("on-accent", "accent"), ("error", "bg")]
+    for fore, back in text_pairs:
+        assert _contrast(colours[fore], colours[back]) >= 4.5, (scheme, fore, back)
+    for ring in ("bg", "soft", "chosen"):  # a focus ring is a graphic: 3:1
+        assert _contrast(colours["focus"], colours[ring]) >= 3, (scheme, "focus", ring)
+    assert colours["focus"] != colours["error"], "the focus ring is not the error colour"
+    assert _contrast(colours["accent"], colours["bg"]) >= 3, "chart bars stand out"

@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True  # template whitespace is page weight
     app.jinja_env.lstrip_blocks = True
     app.extensions[ENGINE_KEY] = {"engine": None, "lock": threading.Lock()}
+    __import__("web.compress").compress.init_app(app)  # first registered, so it runs last
 
     from web.views import bp
 

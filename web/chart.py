@@ -26,7 +26,8 @@ def bar_chart(values: list[dict], lang: str, title: str) -> dict | None:
         width = max(2, round(span * value["count"] / top))
         drawn.append(
             {
-                "label": _shorten(label(value, lang)),
+                "label": _shorten_keeping_year(label(value, lang), value.get("year")),
+                "url": value.get("toggle_url"),
                 "full_label": label(value, lang),
                 "count": value["count"],
                 "y": i * ROW_HEIGHT,
@@ -63,6 +64,14 @@ def _shorten(text: str, limit: int = 24) -> str:
             break
         kept.append(char)
     return "".join(kept) + "…"
+
+
+def _shorten_keeping_year(text: str, year: int | None) -> str:
+    """A label cut to fit, its year kept visible: "预防犯罪和刑事…会议 (2011)"."""
+    suffix = f" ({year})" if year else ""
+    if not suffix or not text.endswith(suffix) or _shorten(text) == text:
+        return _shorten(text)
+    return _shorten(text[: -len(suffix)], 24 - len(suffix)) + suffix
 
 
 def charts(facets: dict, lang: str, titles: dict[str, str]) -> list[dict]:

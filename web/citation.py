@@ -55,8 +55,23 @@ def draft_label_en(label: str) -> str:
     return f"draft {kind} {_roman(number)}"
 
 
-def unit_reference(unit: dict) -> tuple[str, str]:
-    """How the UN names a unit, (English, Chinese)."""
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def dates(iso: str | None) -> tuple[str, str] | None:
+    """ "2016-12-19" as ("19 December 2016", "2016年12月19日"); None when not a full date."""
+    match = _ISO_DATE.match(iso or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    return f"{day} {MONTHS[month - 1]} {year}", f"{year}年{month}月{day}日"
+
+
+def unit_reference(unit: dict, dated: bool = False) -> tuple[str, str]:
+    """How the UN names a unit, (English, Chinese); `dated` adds an adopted one's date
+    ("General Assembly resolution 71/209 of 19 December 2016", "大会2016年12月19日第71/209号决议")."""
     kind_en, kind_zh = UNIT_KINDS.get(unit.get("kind") or "resolution", UNIT_KINDS["resolution"])
     symbol, label = unit.get("symbol"), unit.get("label") or ""
     number = resolution_number(symbol, label)
@@ -64,8 +79,9 @@ def unit_reference(unit: dict) -> tuple[str, str]:
     body = body.get("key", "") if isinstance(body, dict) else body  # the engine labels it
     if unit.get("status") == "adopted" and number:
         body_en, body_zh = BODY_NAMES.get(body, ("", ""))
-        english = f"{body_en} {kind_en} {number}".strip()
-        return english[0].upper() + english[1:], f"{body_zh}第{number}号{kind_zh}"
+        when = dates(unit.get("date")) if dated else None
+        english = f"{body_en} {kind_en} {number}".strip() + (f" of {when[0]}" if when else "")
+        return english[0].upper() + english[1:], f"{body_zh}{when[1] if when else ''}第{number}号{kind_zh}"
     document = unit.get("document") or {}
     document = document.get("symbol") if isinstance(document, dict) else document
     english = draft_label_en(label)
@@ -75,7 +91,23 @@ def unit_reference(unit: dict) -> tuple[str, str]:
         if not document:
             return english, label
         return f"{english} ({document})", f"{document}所载{label}"
-    return f"Draft {kind_en} {symbol}", f"{kind_zh}草案{symbol}"
+    return symbol, symbol  # a draft with a symbol of its own is cited by it: "A/C.3/68/L.18, para. 4"
+
+
+def unit_name(unit: dict) -> tuple[str, str]:
+    """A unit's reference, told apart from its namesakes: a report prints "draft resolution III"
+    once for the General Assembly and once for ECOSOC, so a draft in a report names its body."""
+    english, chinese = unit_reference(unit)
+    body = unit.get("body") or ""
+    body = body.get("key", "") if isinstance(body, dict) else body
+    in_report = (unit.get("document") or {}).get("status") == "report"
+    if unit.get("status") == "draft" and english == unit.get("symbol"):
+        kind_en, kind_zh = UNIT_KINDS.get(unit.get("kind") or "resolution", UNIT_KINDS["resolution"])
+        return f"{english} (draft {kind_en})", f"{chinese}（{kind_zh}草案）"
+    if unit.get("status") != "draft" or not in_report or body not in BODY_NAMES:
+        return english, chinese
+    body_en, body_zh = BODY_NAMES[body]
+    return f"{english}, for the {body_en}", f"{chinese}（提交{body_zh}）"
 
 
 def _sub_en(sub: str) -> str:
@@ -95,8 +127,24 @@ def paragraph_reference(kind: str, number: str, sub: str | None) -> tuple[str, s
     return f"{prefix_en}para. {en_number}", f"{prefix_zh}第{zh_number}段"
 
 
-def citation(unit: dict, kind: str, number: str, sub: str | None = None) -> dict[str, str]:
-    """The full citation of a paragraph: {"en": ..., "zh": ...}."""
-    unit_en, unit_zh = unit_reference(unit)
+def citation(unit: dict, kind: str, number: str, sub: str | None = None,
+             dated: bool = False) -> dict[str, str]:
+    """The full citation of a paragraph: {"en": ..., "zh": ...}; `dated` names the adoption date."""
+    unit_en, unit_zh = unit_reference(unit, dated)
     para_en, para_zh = paragraph_reference(kind, number, sub)
     return {"en": f"{unit_en}, {para_en}", "zh": f"{unit_zh}{para_zh}"}
+
+
+def with_text(texts: dict[str, str], cited: dict[str, str], permalink: str) -> dict[str, str]:
+    """What "copy with text" copies, in English, Chinese and both: the paragraph, its dated
+    citation, the permalink. `texts` holds the paragraph in the languages it exists in."""
+    def one(lang: str) -> list[str]:
+        text = texts.get(lang) or next(iter(texts.values()), "")
+        return [text, cited[lang]]
+
+    if len(texts) > 1:  # both versions exist: each text with its own citation
+        both = one("zh") + one("en")
+    else:
+        both = one("zh") + [cited["en"]]
+    return {"en": "\n".join(one("en") + [permalink]), "zh": "\n".join(one("zh") + [permalink]),
+            "both": "\n".join(both + [permalink])}

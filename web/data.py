@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import replace
 from urllib.parse import quote, urlencode
 
-from web.citation import citation, unit_reference
+from flask import has_request_context, request
+
+from web.citation import citation, with_text
 from web.facetview import session_years, unit_labels, with_years
 from web.params import FACETS, SORTS, SearchState
 
+_ANCHOR = re.compile(r"^(pp|op)(\d*)([a-z]*)$")
 COUNTED = FACETS + ("unit",)  # the engine also counts the resolution each hit is in
 HIT_TAGS = ("verb", "session")  # single-valued tags on a hit; themes are added after
+THEME_TAGS = 2  # themes tagged on a hit (its page lists them all): a line, not a paragraph
 
 
 class NotFoundError(LookupError):
@@ -74,7 +79,7 @@ def tag_results(state: SearchState, results: list[dict]) -> None:
     and the link to its place in the whole resolution."""
     for result in results:
         values = [(name, result.get(name)) for name in HIT_TAGS]
-        values += [("theme", theme) for theme in result.get("themes", [])]
+        values += [("theme", theme) for theme in result.get("themes", [])[:THEME_TAGS]]
         result["tags"] = [
             {"facet": name, **value, "selected": state.selected(name, value["key"]),
              "url": narrowed(state, name, value["key"]).url("/")}
@@ -152,10 +157,15 @@ def paragraph_data(engine, pid: str) -> dict:
     if para is None:
         raise NotFoundError("paragraph", pid, engine.nearest_ids(pid))
     unit = para["unit"]
+    cited = citation(unit, para["kind"], str(para["number"]), para.get("sub"), dated=True)
+    permalink = absolute(paragraph_url(pid))
     return {
         "paragraph": para,
         "unit": unit,
         "citation": citation(unit, para["kind"], str(para["number"]), para.get("sub")),
+        "dated_citation": cited,
+        "permalink": permalink,
+        "copy_text": with_text(texts(engine, para), cited, permalink),
         "prev": _link(para.get("prev")),
         "next": _link(para.get("next")),
         "other_lang": _link(para.get("other_lang")),  # the same paragraph in the other language
@@ -172,10 +182,34 @@ def _lineage():
     return lineage
 
 
+def texts(engine, para: dict) -> dict[str, str]:
+    """A paragraph's text by language: its own, and its twin's in the other language if indexed."""
+    found = {para.get("lang") or "zh": para["text"]}
+    twin = engine.paragraph(para["other_lang"]) if para.get("other_lang") else None
+    if twin:
+        found[twin.get("lang") or "en"] = twin["text"]
+    return found
+
+
+def absolute(path: str) -> str:
+    """`path` as a full URL on the host the request came to (permalinks are pasted elsewhere)."""
+    return request.url_root.rstrip("/") + path if has_request_context() else path
+
+
+def short_label(anchor: str) -> str:
+    """How delegates name a paragraph: op11 → "OP11", pp5 → "PP5", op9a → "OP9(a)"."""
+    match = _ANCHOR.match(anchor or "")
+    if not match:
+        return anchor
+    kind, number, sub = match.groups()
+    return kind.upper() + number + (f"({sub})" if sub else "")
+
+
 def _link(pid: str | None) -> dict | None:
     if not pid:
         return None
-    return {"id": pid, "url": paragraph_url(pid), "anchor": pid.rsplit("/", 1)[-1]}
+    anchor = pid.rsplit("/", 1)[-1]
+    return {"id": pid, "url": paragraph_url(pid), "anchor": anchor, "label": short_label(anchor)}
 
 
 def unit_url(uid: str) -> str:
@@ -197,6 +231,7 @@ def unit_data(engine, uid: str) -> dict:
     paragraphs = [_unit_paragraph(p) for p in unit.get("paragraphs", [])]
     return {
         "unit": unit_meta(unit),
+        "permalink": absolute(unit_url(uid)),
         "search_url": search_url("unit", uid),
         "preamble": [p for p in paragraphs if p["kind"] == "pp"],
         "operative": [p for p in paragraphs if p["kind"] != "pp"],
@@ -206,4 +241,4 @@ def unit_data(engine, uid: str) -> dict:
 
 
 def _unit_paragraph(para: dict) -> dict:
-    return {**para, "indent": bool(para.get("sub"))}
+    return {**para, "indent": bool(para.get("sub")), "label": short_label(para.get("anchor"))}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.citation import unit_reference
+from web.citation import unit_name
 from web.data import search_url, unit_url
 
 UNIT_FIELDS = ("id", "symbol", "label", "title", "kind", "status", "date", "year", "body", "session")
@@ -16,7 +16,7 @@ def kind_counts(engine, facet: str, kind: str) -> dict[str, int]:
 
 def unit_entry(unit: dict, preambular: dict[str, int]) -> dict:
     """One unit as the documents page lists it: how the UN cites it, counts, links."""
-    english, chinese = unit_reference(unit)
+    english, chinese = unit_name(unit)
     pp = preambular.get(unit["id"], 0)
     return {
         **{name: unit.get(name) for name in UNIT_FIELDS},

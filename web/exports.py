@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import replace
+from urllib.parse import quote
 
 from flask import Response, current_app, jsonify
 
-from web.data import cite_results
+from web.data import absolute, cite_results
 from web.params import SearchState
 
+LABELLED = ("verb", "themes", "body", "session")  # keys, each followed by its two labels
 COLUMNS = ("id", "url", "citation_en", "citation_zh", "symbol", "unit", "unit_title", "kind",
-           "number", "sub", "lang", "verb", "themes", "body", "session", "year", "text")
+           "number", "sub", "lang", *(f"{name}{suffix}" for name in LABELLED for suffix in ("", "_en", "_zh")),
+           "year", "date", "text", "search")
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")
 PAGE = 100  # rows fetched from the engine per call
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -32,22 +37,30 @@ def export_rows(engine, state: SearchState, limit: int) -> tuple[list[dict], int
     return rows[:limit], total
 
 
-def flat_row(result: dict) -> dict:
-    """One result as a flat record of plain strings (keys of the facet values, not labels)."""
-    row = {name: result.get(name, "") for name in COLUMNS}
-    row.update(
-        citation_en=result["citation"]["en"],
-        citation_zh=result["citation"]["zh"],
-        verb=_key(result.get("verb")),
-        themes=";".join(_key(t) for t in result.get("themes", [])),
-        body=_key(result.get("body")),
-        session=_key(result.get("session")),
-    )
+def flat_row(result: dict, source: str = "") -> dict:
+    """One result as a flat record of plain strings: each facet's keys, then its labels in
+    English and Chinese; the permalink absolute; `source` the search it came from."""
+    row = {name: result.get(name) or "" for name in COLUMNS}
+    row.update(url=absolute(result["url"]), citation_en=result["citation"]["en"],
+               citation_zh=result["citation"]["zh"], search=source)
+    for name in LABELLED:
+        values = (result.get(name) or []) if name == "themes" else [result.get(name) or {}]
+        for suffix, field in (("", "key"), ("_en", "en"), ("_zh", "zh")):
+            row[name + suffix] = ";".join(v.get(field, "") for v in values if v.get("key"))
     return row
 
 
-def _key(value: dict | None) -> str:
-    return (value or {}).get("key", "")
+def export_name(state: SearchState, extension: str) -> str:
+    """A file name that says which search it holds: concord-洗钱-kind-op.csv."""
+    parts = [state.q] + [f"{name}-{value}" for name, values in state.filters.items() for value in values]
+    name = _UNSAFE_NAME.sub("_", "-".join(p for p in parts if p)).strip("_-")[:80]
+    return f"concord-{name or 'all'}.{extension}"
+
+
+def _disposition(filename: str) -> str:
+    """An attachment header with an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
+    return f'attachment; filename="{fallback}"; filename*=UTF-8\'\'{quote(filename)}'
 
 
 def _cell(value) -> str:
@@ -59,15 +72,16 @@ def _cell(value) -> str:
 def export_csv(engine, state: SearchState) -> Response:
     """The results as CSV: a header row, UTF-8 with a BOM so Excel reads the Chinese."""
     rows, _ = export_rows(engine, _all(state), current_app.config["EXPORT_LIMIT"])
+    source = absolute(state.url("/", with_page=False))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in flat_row(row).items()} for row in rows)
+    writer.writerows({k: _cell(v) for k, v in flat_row(row, source).items()} for row in rows)
     body = "\ufeff" + buffer.getvalue()
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="concord-results.csv"'},
+        headers={"Content-Disposition": _disposition(export_name(state, "csv"))},
     )
 
 
@@ -75,9 +89,12 @@ def export_json(engine, state: SearchState) -> Response:
     """The results as JSON: the query, the total, and every exported row."""
     limit = current_app.config["EXPORT_LIMIT"]
     rows, total = export_rows(engine, _all(state), limit)
+    for row in rows:
+        row["url"] = absolute(row["url"])
     response = jsonify({"query": state.q, "filters": state.engine_filters(), "sort": state.sort,
+                        "source": absolute(state.url("/", with_page=False)),
                         "total": total, "exported": len(rows), "limit": limit, "results": rows})
-    response.headers["Content-Disposition"] = 'attachment; filename="concord-results.json"'
+    response.headers["Content-Disposition"] = _disposition(export_name(state, "json"))
     return response
 
 

@@ -7,9 +7,10 @@ behind "show more", operative and preambular verbs apart, facets with a single v
 
 from __future__ import annotations
 
-from web.citation import unit_reference
+from web.citation import unit_name
 
 TOP = 5  # values shown before "show more"
+LISTED = 10  # values in the page at most (selected ones besides); the script finds the rest
 ORDER = ("theme", "verb", "unit", "change", "session", "body", "kind", "lang")  # display order
 
 
@@ -37,16 +38,19 @@ def unit_labels(items: list[dict], units: list[dict]) -> list[dict]:
     named = []
     for item in items:
         unit = by_id.get(item["key"])
-        english, chinese = unit_reference(unit) if unit else (item["key"], item["key"])
+        english, chinese = unit_name(unit) if unit else (item["key"], item["key"])
         named.append({**item, "en": english, "zh": chinese})
     return named
 
 
-def split_top(items: list[dict], top: int = TOP) -> tuple[list[dict], list[dict]]:
-    """(shown, more): the first `top` values plus every selected one, then the rest."""
+def split_top(items: list[dict], top: int = TOP,
+              listed: int = LISTED) -> tuple[list[dict], list[dict], int]:
+    """(shown, more, unlisted): the first `top` values plus every selected one, the next ones
+    up to `listed` in all, and how many are left out of the page (a facet may have thousands)."""
     shown = [item for n, item in enumerate(items) if n < top or item.get("selected")]
-    more = [item for n, item in enumerate(items) if n >= top and not item.get("selected")]
-    return shown, more
+    rest = [item for n, item in enumerate(items) if n >= top and not item.get("selected")]
+    room = max(listed - top, 0)
+    return shown, rest[:room], len(rest[room:])
 
 
 def verb_groups(items: list[dict], preambular: set[str]) -> list[dict]:
@@ -65,9 +69,11 @@ def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None
     else:
         groups = [{"kind": None, "items": items}]
     for group in groups:
-        group["shown"], group["more"] = split_top(group["items"])
+        group["shown"], group["more"], group["unlisted"] = split_top(group["items"])
     selected = sum(1 for item in items if item.get("selected"))
-    return {"name": name, "groups": groups, "count": len(items), "selected": selected}
+    filterable = any(group["more"] for group in groups)  # worth a box to filter its values
+    return {"name": name, "groups": groups, "count": len(items), "selected": selected,
+            "filterable": filterable}
 
 
 def facet_panel(facets: dict[str, list[dict]], preambular: set[str]) -> list[dict]:
