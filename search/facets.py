@@ -58,6 +58,26 @@ def facet_keys(stored: dict, facet: str) -> list[str]:
     return [value] if value else []
 
 
+def tally(columns: dict[str, list[tuple]], docnums, facets) -> dict[str, dict[str, int]]:
+    """Facet → key → how many of ``docnums`` hold it, for each of ``facets``."""
+    docnums = list(docnums)
+    return {facet: dict(Counter(chain.from_iterable(map(columns[facet].__getitem__, docnums))))
+            for facet in facets}
+
+
+def labelled(counts: dict[str, dict[str, int]], labels: Labels,
+             selected: dict[str, list[str]] | None = None) -> dict[str, list[dict]]:
+    """Counts as the JSON shows them: labelled, most frequent first, selected kept at 0."""
+    out: dict[str, list[dict]] = {}
+    for facet in COUNTED:
+        counter = dict(counts.get(facet, {}))
+        for key in (selected or {}).get(facet, []):
+            counter.setdefault(key, 0)
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        out[facet] = [dict(labels(facet, key), count=n) for key, n in ranked]
+    return out
+
+
 def count(columns: dict[str, list[tuple]], docnums, labels: Labels,
           selected: dict[str, list[str]] | None = None) -> dict[str, list[dict]]:
     """Counts per facet value over ``docnums``, most frequent first; selected kept at 0.
@@ -65,12 +85,4 @@ def count(columns: dict[str, list[tuple]], docnums, labels: Labels,
     ``columns[facet][docnum]`` holds the paragraph's keys, precomputed once per index;
     counting chains those tuples so the loop runs in C, not per paragraph in Python.
     """
-    docnums = list(docnums)
-    out: dict[str, list[dict]] = {}
-    for facet in COUNTED:
-        counter = Counter(chain.from_iterable(map(columns[facet].__getitem__, docnums)))
-        for key in (selected or {}).get(facet, []):
-            counter.setdefault(key, 0)
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[facet] = [dict(labels(facet, key), count=n) for key, n in ranked]
-    return out
+    return labelled(tally(columns, docnums, COUNTED), labels, selected)

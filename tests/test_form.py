@@ -73,3 +73,18 @@ def test_compiled_queries_find_the_same_paragraphs_as_hand_written_ones(real_ind
                  for a, b in (("洗钱", "腐败"), ("洗钱", "网络"), ("腐败", "网络"))]
         assert set(searcher.docs_for_query(some)) == set().union(*(searcher.docs_for_query(p) for p in pairs))
     ix.close()
+
+
+def test_a_substring_hook_compiles_substrings_in_place():
+    node = F.AnyOf((F.Term("text", "a"), F.Substring("text_bigram", "洗钱活动")))
+    swapped = to_whoosh(node, substring=lambda n: Q.Term("substring", n.text))
+    assert swapped == Q.Or([Q.Term("text", "a"), Q.Term("substring", "洗钱活动")])
+    assert to_whoosh(node) == Q.Or([Q.Term("text", "a"),
+                                    Q.Phrase("text_bigram", ["洗钱", "钱活", "活动"])])
+
+
+def test_the_top_at_least_is_found_through_boosts_and_exclusions():
+    top = F.AtLeast((F.Term("text", "a"), F.Term("text", "b")), 1)
+    assert F.top_at_least(top) is top
+    assert F.top_at_least(F.Maybe(F.Without(top, F.Term("text", "c")), F.Term("text", "d"))) is top
+    assert F.top_at_least(F.AllOf((top, F.Term("text", "c")))) is None

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 
 from index.write import write_index
 from search.store.generation import current
@@ -25,7 +24,10 @@ from search.engine.catalogue import Catalogue
 from search.engine import Engine, QueryError
 from search.lexicon import match_chinese
 from search.query import parse
-from search.engine.rewrite import joined_bigrams, limit_prefixes, resolve_bigrams
+from search.engine.reference import to_whoosh
+from search.engine.rewrite import joined_bigrams, limit_prefixes
+from search.engine.whoosh_executor import WhooshExecutor
+from search.query import form as F
 from search.query.syntax import CLOSE_QUOTES, OPEN_QUOTES
 
 
@@ -376,8 +378,10 @@ def test_substring_resolution_matches_what_bigram_phrases_match(real_index, q):
     ix = whoosh_index.open_dir(str(live))
     with ix.searcher() as searcher:
         catalogue = Catalogue.load(searcher.reader(), live, "units.json")
-        query = parse(q).query
-        resolved = resolve_bigrams(query, catalogue.normalized, catalogue.average_length)
+        node = parse(q).query
+        assert any(isinstance(n, F.Substring) for n in node.walk())
+        executor = WhooshExecutor(searcher, catalogue)
+        resolved, query = executor.compile(node), to_whoosh(node)
         assert str(resolved) != str(query)
         assert set(searcher.docs_for_query(resolved)) == set(searcher.docs_for_query(query))
     ix.close()
@@ -399,15 +403,15 @@ def test_prefix_expansion_is_capped_at_the_most_frequent_terms(real_index):
     ix = whoosh_index.open_dir(str(current(real_index)))
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        expanded = limit_prefixes(Q.Prefix("text", "犯"), reader, cap=3)
+        expanded = limit_prefixes(F.Prefix("text", "犯"), reader, cap=3)
         every = [t for t in reader.field_terms("text") if str(t).startswith("犯")]
         frequency = {t: reader.doc_frequency("text", t) for t in every}
         assert len(every) > 3
-        assert isinstance(expanded, Q.Or) and len(expanded.subqueries) == 3
-        kept = [q.text for q in expanded.subqueries]
+        assert isinstance(expanded, F.AnyOf) and len(expanded.items) == 3
+        kept = [q.text for q in expanded.items]
         assert min(frequency[t] for t in kept) >= max(
             f for t, f in frequency.items() if t not in kept)
-        assert limit_prefixes(Q.Prefix("text", "zzzz"), reader) is Q.NullQuery
+        assert limit_prefixes(F.Prefix("text", "zzzz"), reader) == F.Nothing()
     ix.close()
 
 
@@ -495,3 +499,12 @@ def test_a_resolution_number_finds_the_resolution_and_its_citations(engine, corp
         found = all_ids(engine, q)
         assert set(found) == set(unit) | citing, q
     assert set(all_ids(engine, "A/RES/71/209")[:10]) <= set(unit)  # the resolution before its citations
+
+
+@pytest.mark.parametrize("q, filters", [("洗钱", {"theme": ["no-such-theme"]}),
+                                        ("洗钱 year:1900", None), ("", {"verb": ["nothing"]}),
+                                        ("洗钱", {"session": ["ga-71"], "kind": ["nothing"]})])
+def test_a_filter_matching_nothing_gives_no_hits(engine, q, filters):
+    found = engine.search(q, filters, sort="relevance")
+    assert found["total"] == 0 and found["results"] == []
+    assert engine.search(q, filters, sort="date")["total"] == 0

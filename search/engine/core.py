@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh import query as Q
 
 from search import facets as facet_counts
 from search.engine import highlight
 from search.engine.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
-from search.params import check, check_filters
+from search.engine.execution import Execution, Request
+from search.engine.whoosh_executor import WhooshExecutor
+from search.params import check
 from search.query.build import ParsedQuery, parse
 from search.messages import bilingual, say
 from search.query.fallback import Fallback
@@ -34,7 +35,6 @@ from search.query.references import UnitDirectory
 from search.query.sources import has_cjk
 from search.query.relax import partial_concept, relax
 from search.engine.records import nearest_ids, paragraph_record, unit_record
-from search.engine.rewrite import limit_prefixes, resolve_bigrams
 from search.store.schema import FACETS, UNITS_FILE
 from search.store.generation import current, current_number
 from search.store.stamp import check_stamp
@@ -43,7 +43,6 @@ from search.engine.suggest import glossary_forms, shown_for, suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
 
-OP_BOOST = 1.25  # operative paragraphs carry the decisions delegates look for
 RECHECK_SECONDS = 1.0  # how often a running engine looks for a rebuilt index
 
 
@@ -225,26 +224,25 @@ class Engine:
         params = check(q, filters, page, size, sort)
         snapshot = self._state()
         catalogue, searcher = snapshot.catalogue, self._searcher(snapshot)
+        executor = WhooshExecutor(searcher, catalogue)
         parsed = snapshot.parse(params.q)
-        query, hits = self._run(searcher, catalogue, parsed, params)
+        found = executor.run(_request(parsed, params))
         suggestion = None
-        if not hits and not parsed.browse and parsed.words:
+        if not found.total and not parsed.browse and parsed.words:
             # A correction that finds the whole query comes before dropping words from it.
             suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary,
                                  snapshot.speller())
             if suggestion is not None:
-                parsed, query, hits = self._corrected(searcher, snapshot, suggestion, params,
-                                                      parsed, query)
-        if not hits and not parsed.browse:
-            parsed, query, hits = self._loosen(searcher, catalogue, parsed, params, query)
-        first = (params.page - 1) * params.size
-        shown = hits[first:first + params.size]
-        spans = highlight.match_spans(searcher, shown, highlight.positive_matches(query),
-                                      catalogue.aligned)
-        results = [self._result(catalogue, docnum, spans[docnum]) for docnum in shown]
+                parsed, found = self._corrected(executor, snapshot, suggestion, params,
+                                                parsed, found)
+        if not found.total and not parsed.browse:
+            parsed, found = self._loosen(executor, searcher, parsed, params, found)
+        matches = highlight.positive_matches(executor.prepare(parsed.query))
+        spans = highlight.match_spans(searcher, found.page, matches, catalogue.aligned)
+        results = [self._result(catalogue, docnum, spans[docnum]) for docnum in found.page]
         return {
             "query": params.q,
-            "total": len(hits),
+            "total": found.total,
             "page": params.page,
             "size": params.size,
             "sort": params.sort,
@@ -257,24 +255,27 @@ class Engine:
             "notes": [bilingual(message) for message in parsed.messages],
             "suggestion": suggestion,
             "results": results,
-            "facets": facet_counts.count(catalogue.columns, hits, self.labels, params.filters),
+            "facets": facet_counts.labelled(found.facets, self.labels, params.filters),
         }
 
-    def _corrected(self, searcher, snapshot, suggestion: str, params, parsed, query):
-        """(parsed, query, hits) of the suggestion, told as such; the typed ones if it finds none."""
+    def _corrected(self, executor: WhooshExecutor, snapshot, suggestion: str, params,
+                   parsed: ParsedQuery, found: Execution) -> tuple[ParsedQuery, Execution]:
+        """(parsed, execution) of the suggestion, told as such; the typed ones if it finds none."""
         corrected = snapshot.parse(suggestion)
-        corrected_query, hits = self._run(searcher, snapshot.catalogue, corrected, params)
-        if not hits:
-            return parsed, query, []
-        told = shown_for(corrected, params.q, suggestion)
-        return told, corrected_query, hits
+        answer = executor.run(_request(corrected, params))
+        if not answer.total:
+            return parsed, found
+        return shown_for(corrected, params.q, suggestion), answer
 
-    def _loosen(self, searcher, catalogue: Catalogue, parsed: ParsedQuery, params, query):
-        """(parsed, query, hits) of the first looser reading that finds something.
+    def _loosen(self, executor: WhooshExecutor, searcher, parsed: ParsedQuery, params,
+                found: Execution) -> tuple[ParsedQuery, Execution]:
+        """(parsed, execution) of the first looser reading that finds something.
 
         First words found nowhere are read as the glossary concepts they name, then
         they are simply left out; with no hits either way the query stays as it was.
         """
+        catalogue = executor.catalogue
+
         def known(term: str) -> bool:
             # A lone Chinese character is in the text when any paragraph spells it, even
             # inside a longer word: never say "no paragraph contains 网".
@@ -284,41 +285,10 @@ class Engine:
         for widen in (partial_concept, lambda word: None):
             relaxed = relax(parsed, known, widen)
             if relaxed is not None:
-                relaxed_query, hits = self._run(searcher, catalogue, relaxed, params)
-                if hits:
-                    return relaxed, relaxed_query, hits
-        return parsed, query, []
-
-    def _run(self, searcher, catalogue: Catalogue, parsed: ParsedQuery, params):
-        """(query as run, docnums of the hits in order) for one parsed query."""
-        query = limit_prefixes(parsed.query, searcher.reader()) if parsed.query else None
-        resolved = _resolve(query, searcher, catalogue)
-        return query, self._hits(searcher, catalogue, parsed, resolved, params)
-
-    def _hits(self, searcher, catalogue: Catalogue, parsed: ParsedQuery,
-              query: Q.Query | None, params) -> list[int]:
-        """Docnums of every match, in the requested order."""
-        filter_query = _filter_query(params.filters, parsed.filter)
-        allowed = None if filter_query is None else _allowed(searcher, catalogue, filter_query)
-        if allowed is not None and not allowed:
-            return []  # Whoosh reads an empty allow-set as "no filter": nothing may pass
-        order = catalogue.doc_order.__getitem__
-        dates = catalogue.date_rank
-        if parsed.browse or params.sort != "relevance":
-            # No ranking wanted: match without scoring.
-            found = (searcher.docs_for_query(query) if query is not None
-                     else range(len(catalogue.docs)))
-            docnums = [n for n in found if allowed is None or n in allowed]
-            if params.sort == "date":
-                return sorted(docnums, key=lambda n: (-dates[n], order(n)))
-            return sorted(docnums, key=order)
-        results = searcher.search(query, filter=allowed, limit=None)
-        kinds = catalogue.columns["kind"]
-        boosted = [(n, (s or 0.0) * (OP_BOOST if kinds[n] == ("op",) else 1.0))
-                   for n, s in results.items()]
-        # Ties (e.g. the same paragraph in a resolution and in its draft): newest first.
-        boosted.sort(key=lambda h: (-round(h[1], 6), -dates[h[0]], order(h[0])))
-        return [n for n, _ in boosted]
+                loose = executor.run(_request(relaxed, params))
+                if loose.total:
+                    return relaxed, loose
+        return parsed, found
 
     def _result(self, catalogue: Catalogue, docnum: int, spans) -> dict:
         """One result with its highlighted snippet."""
@@ -363,37 +333,11 @@ class Engine:
         return [dict(value) for value in catalogue.all_counts[facet]]
 
 
-def _resolve(query: Q.Query | None, searcher, catalogue: Catalogue) -> Q.Query | None:
-    """The query with bigram phrases matched in memory (single-segment index only)."""
-    if query is None or not searcher.reader().is_atomic():
-        return query
-    return resolve_bigrams(query, catalogue.normalized, catalogue.average_length,
-                           catalogue.substring_scores)
-
-
-def _allowed(searcher, catalogue: Catalogue, filter_query: Q.Query) -> set[int]:
-    """Docnums passing the filters, remembered per filter (the UI repeats them).
-
-    A plain set because whoosh takes no other; nothing may change it after this.
-    """
-    key = str(filter_query)
-    cache = catalogue.filter_docs
-    if key not in cache:
-        if len(cache) > 1024:
-            cache.clear()
-        cache[key] = set(searcher.docs_for_query(filter_query))
-    return cache[key]
+def _request(parsed: ParsedQuery, params) -> Request:
+    """What the executor is asked for one parsed query and the checked parameters."""
+    return Request(parsed.query, {f: tuple(v) for f, v in params.filters.items()},
+                   parsed.filter, params.sort, (params.page - 1) * params.size, params.size,
+                   facet_counts.COUNTED)
 
 
 PARSED_CACHE = 512  # parsed queries one snapshot remembers (queries repeat)
-
-
-def _filter_query(filters: dict[str, list[str]], parsed_filter: Q.Query | None):
-    """OR within a facet, AND across facets (and with filters typed in the query)."""
-    parts = [Q.Or([Q.Term(facet, value) for value in values]) if len(values) > 1
-             else Q.Term(facet, values[0]) for facet, values in check_filters(filters).items()]
-    if parsed_filter is not None:
-        parts.append(parsed_filter)
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else Q.And(parts)

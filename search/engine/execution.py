@@ -14,7 +14,8 @@ Hits are ordered by, in turn:
    ``log(1 + live / df)`` with ``df`` the number of live documents that child matches
    (so a paragraph lacking a common concept ranks above one lacking a rare one);
 3. the score, highest first, rounded to 6 decimals (floating-point sums in another
-   order must not reorder hits);
+   order must not reorder hits); an operative paragraph's score is its query score
+   times ``OP_BOOST`` (operative paragraphs carry the decisions delegates look for);
 4. the date rank, newest first (the same paragraph in a resolution and its draft);
 5. the document order, first first.
 
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from search.query.form import Node
 
 ROUND = 6  # decimals a score is compared at
+OP_BOOST = 1.25  # an operative paragraph's score factor (kind "op"; see step 3)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ import bisect
 from html import escape
 from typing import Callable
 
-from whoosh import query as Q
 from whoosh.reading import TermNotFound
 
+from search.engine.reference import bigrams_of
 from search.engine.rewrite import joined_bigrams
+from search.query import form as F
 from search.query.sources import all_cjk
 
 SNIPPET_CHARS = 200  # a paragraph longer than this shows a window around its matches
@@ -27,17 +28,22 @@ HIGHLIGHTED = ("text", "text_bigram")
 Match = tuple[str, tuple[str, ...]]  # (field, words): one word for a term, more for a phrase
 
 
-def positive_matches(query: Q.Query | None) -> set[Match]:
-    """Terms and phrases a hit may contain: everything not under an exclusion."""
+def positive_matches(query: F.Node | None) -> set[Match]:
+    """Terms and phrases a hit may contain: everything not under an exclusion.
+
+    A substring counts as the phrase of its bigrams (it is marked where it occurs).
+    """
     found: set[Match] = set()
 
-    def walk(node: Q.Query) -> None:
-        if isinstance(node, Q.AndNot):
-            walk(node.a)
-        elif isinstance(node, Q.Term):
-            found.add((node.fieldname, (node.text,)))
-        elif isinstance(node, Q.Phrase):
-            found.add((node.fieldname, tuple(node.words)))
+    def walk(node: F.Node) -> None:
+        if isinstance(node, F.Without):
+            walk(node.positive)
+        elif isinstance(node, F.Term):
+            found.add((node.field, (node.text,)))
+        elif isinstance(node, F.Phrase):
+            found.add((node.field, tuple(node.words)))
+        elif isinstance(node, F.Substring):
+            found.add((node.field, tuple(bigrams_of(node.text))))
         else:
             for child in node.children():
                 walk(child)

@@ -1,15 +1,14 @@
 """Run-time rewrites of a parsed query against the open index.
 
-Prefixes expand to their most frequent terms, capped (:func:`limit_prefixes`).
+Prefixes of the query form expand to their most frequent terms, capped, before the
+form is compiled (:func:`limit_prefixes`).
 
-Exact Chinese substring matching is resolved in memory instead of by bigram phrases.
-
-A phrase of overlapping bigrams (洗钱活动 → 洗钱 钱活 活动) matches exactly the
-paragraphs whose normalised text contains the string. Whoosh evaluates such phrases
-position by position in Python, which costs milliseconds per matching paragraph; a scan
-of a few thousand normalised texts costs microseconds. :func:`resolve_bigrams` swaps
-each such phrase for a :class:`SubstringQuery` holding the matching documents, scored
-like a BM25 term on the bigram field.
+A ``Substring`` (洗钱活动) matches exactly the paragraphs whose normalised text contains
+the string; compiled as such it is the phrase of its overlapping bigrams (洗钱 钱活
+活动), which Whoosh evaluates position by position in Python, milliseconds per matching
+paragraph. A scan of a few thousand normalised texts costs microseconds: the reference
+executor compiles each ``Substring`` to a :class:`SubstringQuery` holding the matching
+documents, scored like a BM25 term on the bigram field (:func:`substring_scores`).
 """
 
 from __future__ import annotations
@@ -19,10 +18,10 @@ import math
 from whoosh import matching
 from whoosh import query as Q
 
+from search.query import form as F
 from search.store.schema import BIGRAM_BOOST
 
 K1, B = 1.2, 0.75  # the BM25 constants whoosh uses by default
-PREFIX_CAP = 64  # most terms one prefix may expand to
 CACHE_SIZE = 4096  # substrings remembered before the cache starts afresh
 
 
@@ -68,9 +67,9 @@ def joined_bigrams(words: list[str]) -> str | None:
     return words[0] + "".join(w[1] for w in words[1:])
 
 
-def resolve_bigrams(query: Q.Query, texts: list[str], average: float,
-                    cache: dict | None = None) -> Q.Query:
-    """Replace bigram phrases by substring queries over ``texts`` (normalised, by docnum).
+def substring_scores(node: F.Substring, texts: list[str], average: float,
+                     cache: dict | None = None) -> dict[int, float]:
+    """Docnum → BM25 score of ``node`` over ``texts`` (normalised, by docnum), remembered.
 
     ``average`` is the mean text length (the BM25 length normalisation); ``cache``, if
     given, remembers the scores of each substring across queries over the same texts.
@@ -78,6 +77,19 @@ def resolve_bigrams(query: Q.Query, texts: list[str], average: float,
     cache = {} if cache is None else cache
     if len(cache) > CACHE_SIZE:
         cache.clear()
+    key = (node.text, node.boost)
+    if key not in cache:
+        cache[key] = _scores(node.text, texts, average, node.boost)
+    return cache[key]
+
+
+def resolve_bigrams(query: Q.Query, texts: list[str], average: float,
+                    cache: dict | None = None) -> Q.Query:
+    """A compiled Whoosh query with its bigram phrases swapped for :class:`SubstringQuery`.
+
+    For Whoosh queries compiled without the substring hook (the array executor's tests);
+    scores as :func:`substring_scores` does.
+    """
 
     def swap(node: Q.Query) -> Q.Query:
         if not (isinstance(node, Q.Phrase) and node.fieldname == "text_bigram"):
@@ -85,10 +97,8 @@ def resolve_bigrams(query: Q.Query, texts: list[str], average: float,
         text = joined_bigrams(list(node.words))
         if text is None:
             return node
-        key = (text, node.boost)
-        if key not in cache:
-            cache[key] = _scores(text, texts, average, node.boost)
-        return SubstringQuery(text, cache[key])
+        substring = F.Substring("text_bigram", text, node.boost)
+        return SubstringQuery(text, substring_scores(substring, texts, average, cache))
 
     return query.accept(swap)
 
@@ -104,23 +114,22 @@ def _scores(text: str, texts: list[str], average: float, boost: float) -> dict[i
             for n, tf in counts.items()}
 
 
-def limit_prefixes(query: Q.Query, reader, cap: int = PREFIX_CAP) -> Q.Query:
-    """Replace each prefix query by its ``cap`` most frequent expansions in ``reader``."""
+def limit_prefixes(node: F.Node, reader, cap: int = F.PREFIX_CAP) -> F.Node:
+    """Replace each prefix by its ``cap`` most frequent expansions in ``reader`` (ties: term order)."""
 
-    def expand(node: Q.Query) -> Q.Query:
-        if not isinstance(node, Q.Prefix):
-            return node
-        fieldobj = reader.schema[node.fieldname]
+    def expand(prefix: F.Node) -> F.Node:
+        if not isinstance(prefix, F.Prefix):
+            return prefix
+        fieldobj = reader.schema[prefix.field]
         found = []
-        for raw in reader.expand_prefix(node.fieldname, node.text):
+        for raw in reader.expand_prefix(prefix.field, prefix.text):
             term = fieldobj.from_bytes(raw) if isinstance(raw, bytes) else raw
-            found.append((-reader.doc_frequency(node.fieldname, term), term))
+            found.append((-reader.doc_frequency(prefix.field, term), term))
             if len(found) >= cap * 16:  # bound the work on pathological prefixes
                 break
         terms = [term for _, term in sorted(found)[:cap]]
         if not terms:
-            return Q.NullQuery
-        expanded = [Q.Term(node.fieldname, term) for term in terms]
-        return expanded[0] if len(expanded) == 1 else Q.Or(expanded)
+            return F.Nothing()
+        return F.any_of([F.Term(prefix.field, term) for term in terms])
 
-    return query.accept(expand)
+    return F.transform(node, expand)

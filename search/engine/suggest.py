@@ -6,10 +6,10 @@ import difflib
 import re
 from functools import lru_cache
 
-from whoosh.query import NullQuery
-
 from search.engine.chinese_suggest import correct_chinese
+from search.engine.reference import to_whoosh
 from search.messages import say
+from search.query import form as F
 from search.query.build import parse
 from search.query.sources import has_cjk
 
@@ -67,9 +67,9 @@ def _correct(searcher, word: str, vocabulary: tuple[str, ...], speller=None) -> 
 def _finds(searcher, candidate: str) -> bool:
     """True when ``candidate`` matches at least one paragraph."""
     query = parse(candidate).query
-    if query is None or query is NullQuery:
+    if query is None or isinstance(query, F.Nothing):
         return False
-    return not searcher.search(query, limit=1).is_empty()
+    return not searcher.search(to_whoosh(query), limit=1).is_empty()
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""Build the query: parse what the user typed into a Whoosh query, expanded across languages.
+"""Build the query: parse what the user typed into our query form, expanded across languages.
 
 :func:`parse` is pure (no index): words must all match, ``OR`` joins neighbours,
 ``-x`` excludes, ``field:value`` filters, ``"..."`` is exact, ``prefix*`` expands at
@@ -11,15 +11,16 @@ the same.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import combinations
 from typing import Any
 
-from whoosh import query as Q
-
 from search.facets import facet_label
 from search.messages import say
+from search.query import form as F
 from search.query.fallback import FALLBACK_BOOST, Fallback
-from search.query.parsed import Item, ParsedQuery, all_of, any_of
+from search.query.form import Node, all_of, any_of
+from search.query.parsed import Item, ParsedQuery
 from search.query.references import UnitDirectory, read_reference, reference_query
 from search.query.reading import describe_filter, describe_reading
 from search.store.schema import FACETS
@@ -69,11 +70,14 @@ def concept_item(term: Any, typed: str, lexicon: Lexicon | None = None,
     return builder._concept(term, typed)
 
 
-def _sequence(fieldname: str, terms: list[str], boost: float = 1.0) -> Q.Query:
-    """A term, or a phrase when there are several terms."""
-    if len(terms) == 1:
-        return Q.Term(fieldname, terms[0], boost=boost)
-    return Q.Phrase(fieldname, terms, boost=boost)
+def _bigram_node(bigrams: list[str]) -> Node:
+    """The bigram-field node of a Chinese form: a substring when its bigrams overlap."""
+    if len(bigrams) == 1:
+        return F.Term("text_bigram", bigrams[0])
+    if all(len(b) == 2 for b in bigrams) and all(
+            bigrams[i][0] == bigrams[i - 1][1] for i in range(1, len(bigrams))):
+        return F.Substring("text_bigram", bigrams[0] + "".join(b[1] for b in bigrams[1:]))
+    return F.Phrase("text_bigram", tuple(bigrams))
 
 
 class _Builder:
@@ -94,7 +98,7 @@ class _Builder:
         tokens = tokenize(rest)
         entries, excluded, filters = self._entries(tokens)
         if verb is not None:
-            filters.append(((verb.en, verb.zh), Q.Term("verb", verb.key)))
+            filters.append(((verb.en, verb.zh), F.Term("verb", verb.key)))
         clauses = self._clauses(entries)
         # Only a query of plain words (no syntax) gets the whole-phrase boost.
         plain = " ".join(t.text for t in tokens) if all(
@@ -107,7 +111,7 @@ class _Builder:
         reading = describe_reading(
             [[item.shown for item in clause] for clause in clauses],
             [item.shown for item in excluded], filters_shown,
-            nothing=query is not None and query is Q.NullQuery)
+            nothing=isinstance(query, F.Nothing))
         filter_query = all_of([q for _, q in filters]) if filters else None
         return ParsedQuery(text, query, filter_query, expanded, reading, self.messages,
                            words, clauses, excluded, filters_shown,
@@ -117,7 +121,7 @@ class _Builder:
         """Items and OR markers in order, plus excluded items and ((en, zh), query) filters."""
         entries: list[Item | str] = []
         excluded: list[Item] = []
-        filters: list[tuple[tuple[str, str], Q.Query]] = []
+        filters: list[tuple[tuple[str, str], Node]] = []
         run: list[str] = []
         for token in tokens + [Token("end", "")]:
             if token.kind == "word" and not token.negated:
@@ -164,30 +168,29 @@ class _Builder:
         return clauses
 
     def _combine(self, clauses, excluded, searched: bool,
-                 plain: str | None = None) -> Q.Query | None:
+                 plain: str | None = None) -> Node | None:
         """AND the clauses, subtract the exclusions, boost the whole phrase."""
         if not clauses:
             if excluded:
-                return Q.AndNot(Q.Every(), any_of([item.query for item in excluded]))
+                return F.Without(F.Every(), any_of([item.query for item in excluded]))
             if searched:
                 self.messages.append(say("nothing_searchable"))
-                return Q.NullQuery
+                return F.Nothing()
             return None
         query = all_of([any_of([item.query for item in clause]) for clause in clauses])
         if excluded:
-            query = Q.AndNot(query, any_of([item.query for item in excluded]))
+            query = F.Without(query, any_of([item.query for item in excluded]))
         boost = self._phrase_boost(clauses, plain)
-        return Q.AndMaybe(query, boost) if boost is not None else query
+        return F.Maybe(query, boost) if boost is not None else query
 
-    def _phrase_boost(self, clauses: list[list[Item]], plain: str | None) -> Q.Query | None:
+    def _phrase_boost(self, clauses: list[list[Item]], plain: str | None) -> Node | None:
         """The whole of a query of several plain words, as one phrase (ranks first)."""
         if plain is None or self.truncated or len(clauses) < 2 or any(
                 len(clause) > 1 for clause in clauses):
             return None
         terms = self.analyzers.text(plain)
         queries = self._form_queries(plain, terms) if terms else []
-        for query in queries:
-            query.boost = PHRASE_BOOST
+        queries = [replace(query, boost=PHRASE_BOOST) for query in queries]
         return any_of(queries) if queries else None
 
     def _run_items(self, run: str) -> list[Item]:
@@ -257,8 +260,7 @@ class _Builder:
         queries = self._form_queries(typed, self.analyzers.text(typed) or [typed])
         for form in forms:
             for query in self._form_queries(form, self.analyzers.text(form)):
-                query.boost = FALLBACK_BOOST
-                queries.append(query)
+                queries.append(replace(query, boost=FALLBACK_BOOST))
         return Item(any_of(queries), f"{typed} → {' OR '.join(forms)}", list(forms))
 
     def _literal(self, word: str, shown: str | None = None, exact: bool = False) -> Item | None:
@@ -279,45 +281,45 @@ class _Builder:
                 queries += self._loose_chinese(word)
         return Item(any_of(queries), shown or word, terms=terms)
 
-    def _english_glosses(self, word: str) -> list[Q.Query]:
+    def _english_glosses(self, word: str) -> list[Node]:
         """A Chinese word's dictionary glosses that English texts of the index hold."""
         glosses = self.fallback.english(word) if self.fallback is not None else []
-        queries = [_sequence("text", self.analyzers.text(g), FALLBACK_BOOST) for g in glosses]
-        return [q for q in queries if not isinstance(q, Q.NullQuery)]
+        return [F.sequence("text", terms, FALLBACK_BOOST)
+                for terms in map(self.analyzers.text, glosses) if terms]
 
-    def _loose_chinese(self, word: str) -> list[Q.Query]:
+    def _loose_chinese(self, word: str) -> list[Node]:
         """All but one of the word's bigrams, anywhere in the paragraph (weighed low)."""
         if not has_cjk(word) or CJK_GAP.sub("", word) != word.strip():
             return []
         bigrams = list(dict.fromkeys(self.analyzers.bigram(word.strip())))
         if not 3 <= len(bigrams) <= LOOSE_MAX_BIGRAMS:
             return []
-        groups = [all_of([Q.Term("text_bigram", b) for b in group])
+        groups = [all_of([F.Term("text_bigram", b) for b in group])
                   for group in combinations(bigrams, len(bigrams) - 1)]
-        return [Q.Or(groups, boost=LOOSE_BOOST)]
+        return [F.AnyOf(tuple(groups), LOOSE_BOOST)]
 
-    def _reference(self, word: str) -> list[Q.Query]:
+    def _reference(self, word: str) -> list[Node]:
         """For 71/209 or A/RES/71/209: the unit of that resolution and its citations."""
         m = REFERENCE.match(word.strip())
         if m is None:
             return []
         number = m.group(1).upper()
         unit = "A-RES-" + number.replace("/", "-")
-        return [Q.Term("unit", unit, boost=UNIT_BOOST), Q.Term("unit", unit + ".en", boost=UNIT_BOOST),
-                Q.Term("cites", number, boost=CITE_BOOST)]
+        return [F.Term("unit", unit, UNIT_BOOST), F.Term("unit", unit + ".en", UNIT_BOOST),
+                F.Term("cites", number, CITE_BOOST)]
 
-    def _form_queries(self, form: str, terms: list[str]) -> list[Q.Query]:
-        """The word-field phrase of ``form`` and, for Chinese, its bigram phrase.
+    def _form_queries(self, form: str, terms: list[str]) -> list[Node]:
+        """The word-field phrase of ``form`` and, for Chinese, its bigram substring.
 
         Chinese needs both: jieba may fold a form into a longer word of the text
         (反洗钱, 洗钱活动), which only the bigram field still matches.
         """
-        queries = [_sequence("text", terms)]
+        queries = [F.sequence("text", terms)]
         if has_cjk(form):
             # Chinese is written without spaces: 秘书长 报告 should find 秘书长报告.
             bigrams = self.analyzers.bigram(CJK_GAP.sub("", form))
             if bigrams:
-                queries.append(_sequence("text_bigram", bigrams))
+                queries.append(_bigram_node(bigrams))
         return queries
 
     def _concept(self, term: Any, typed: str) -> Item:
@@ -335,11 +337,12 @@ class _Builder:
         if term.id in self.theme_keys:
             # The concept is also a theme: paragraphs tagged with it are about it even when
             # they word it otherwise; weighed low, they come after the literal matches.
-            queries.append(Q.Term("theme", term.id, boost=THEME_BOOST))
+            queries.append(F.Term("theme", term.id, THEME_BOOST))
             expanded.append(f"theme:{term.id}")
         shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f != typed
                                  and tuple(self.analyzers.text(f)) != typed_terms]
-        return Item(any_of(queries), " OR ".join(shown_forms), expanded)
+        named = (term.en or typed, term.zh or typed)
+        return Item(any_of(queries), " OR ".join(shown_forms), expanded, named=named)
 
     def _single_item(self, token: Token) -> Item | None:
         """The item of a phrase, prefix, filter or negated word token."""
@@ -362,7 +365,7 @@ class _Builder:
         if len(norm) < PREFIX_MIN or not norm.isalnum():
             self.messages.append(say("prefix_too_short", stem=stem, n=PREFIX_MIN))
             return None
-        return Item(Q.Prefix("text", norm), f"{norm}*")
+        return Item(F.Prefix("text", norm), f"{norm}*")
 
     def _filter(self, fieldname: str, value: str) -> Item | None:
         shown = f"{fieldname}:{value}"
@@ -370,13 +373,13 @@ class _Builder:
             if not value.isdigit() or len(value) != 4:
                 self.messages.append(say("year_digits", shown=shown))
                 return None
-            query: Q.Query = Q.NumericRange("year", int(value), int(value))
+            query: Node = F.Range("year", int(value), int(value))
             label = {}
         else:
             if fieldname != "unit":
                 value = value.lower()
                 value = KIND_ALIASES.get(value, value) if fieldname == "kind" else value
-            query = Q.Term(fieldname, value)
+            query = F.Term(fieldname, value)
             label = facet_label(fieldname, value) if fieldname in FACETS else {}
         return Item(query, f"{fieldname}:{value}",
                     described=describe_filter(fieldname, value, label))

@@ -229,6 +229,14 @@ def transform(node: Node, change: Callable[[Node], Node]) -> Node:
     return change(node)
 
 
+def top_at_least(node: Node) -> AtLeast | None:
+    """The query's top ``AtLeast`` (the node itself, or below ``Maybe.required`` and
+    ``Without.positive``, which neither widen nor narrow its concepts), or None."""
+    while isinstance(node, (Maybe, Without)):
+        node = node.required if isinstance(node, Maybe) else node.positive
+    return node if isinstance(node, AtLeast) else None
+
+
 def is_browse(node: Node | None) -> bool:
     """True when no words constrain the text: nothing, or everything minus exclusions."""
     return node is None or isinstance(node, Every) or (

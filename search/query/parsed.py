@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whoosh import query as Q
+from search.query.form import Node, is_browse
 
 
 @dataclass
 class Item:
     """One searchable piece: its query, how it reads, what it expanded to."""
 
-    query: Q.Query
+    query: Node
     shown: str
     expanded: list[str] = field(default_factory=list)
     terms: list[str] | None = None  # an unquoted word's terms (see search.query.relax)
     described: tuple[str, str] | None = None  # a filter in words: (en, zh)
+    named: tuple[str, str] | None = None  # (en, zh) name when missing from a hit; else shown
 
 
 @dataclass
@@ -23,8 +24,8 @@ class ParsedQuery:
     """A parsed query: the text part, the filter part, and how it was read."""
 
     text: str
-    query: Q.Query | None  # None: nothing to score, browse (possibly with filters)
-    filter: Q.Query | None
+    query: Node | None  # None: nothing to score, browse (possibly with filters)
+    filter: Node | None
     expanded: list[str]
     reading: dict[str, str]
     messages: list[str]
@@ -35,12 +36,13 @@ class ParsedQuery:
     # Parts of the text read as something else (a verb read as the verb facet), each as
     # {"en", "zh", "without"}: how it was read and the query text without it.
     read_as: list[dict] = field(default_factory=list)
+    # The (en, zh) name of each child of the query's top AtLeast (what a partial hit lacks).
+    concepts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def browse(self) -> bool:
         """True when no words constrain the text (browse in document order)."""
-        return self.query is None or isinstance(self.query, Q.AndNot) and isinstance(
-            self.query.a, Q.Every)
+        return is_browse(self.query)
 
     def describe(self) -> str:
         """The query as a string (for tests and debugging): text part, then filters."""
@@ -50,11 +52,7 @@ class ParsedQuery:
         return " ".join(parts)
 
 
-def any_of(queries: list[Q.Query]) -> Q.Query:
-    """One query, or the OR of several."""
-    return queries[0] if len(queries) == 1 else Q.Or(queries)
-
-
-def all_of(queries: list[Q.Query]) -> Q.Query:
-    """One query, or the AND of several."""
-    return queries[0] if len(queries) == 1 else Q.And(queries)
+def clause_name(clause: list[Item]) -> tuple[str, str]:
+    """The (en, zh) name of one clause: its items' names joined by OR."""
+    names = [item.named or (item.shown, item.shown) for item in clause]
+    return " OR ".join(en for en, _ in names), " 或 ".join(zh for _, zh in names)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from whoosh import query as Q
+from search.query import form as F
 
 NUMERALS = "一二三四五六七八九十"
 MAX_CONTEXT_UNITS = 3  # "OP12" alone: the op12 of every unit, not every unit's paragraphs
@@ -219,12 +219,13 @@ def _cut(text: str, m: re.Match) -> str:
 
 def reference_query(text: str, reference: Reference):
     """The ParsedQuery of a reference: the paragraph, then its units, then their citers."""
-    from search.query.parsed import Item, ParsedQuery, any_of
+    from search.query.form import any_of
+    from search.query.parsed import Item, ParsedQuery
 
-    queries = [Q.Term("id", pid, boost=PARAGRAPH_BOOST) for pid in reference.paragraphs]
+    queries = [F.Term("id", pid, PARAGRAPH_BOOST) for pid in reference.paragraphs]
     if not reference.paragraphs or len(reference.units) <= MAX_CONTEXT_UNITS:
-        queries += [Q.Term("unit", uid, boost=UNIT_BOOST) for uid in reference.units]
-    queries += [Q.Term("cites", n.upper(), boost=CITE_BOOST)
+        queries += [F.Term("unit", uid, UNIT_BOOST) for uid in reference.units]
+    queries += [F.Term("cites", n.upper(), CITE_BOOST)
                 for n in dict.fromkeys(re.findall(r"(?:S-)?\d{1,4}/\d{1,4}", text))]
     listed = reference.paragraphs or reference.units
     named = ", ".join(listed[:MAX_SHOWN]) + (" …" if len(listed) > MAX_SHOWN else "")

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from whoosh import query as Q
-
 from search.messages import say
-from search.query.parsed import Item, ParsedQuery, all_of, any_of
+from search.query import form as F
+from search.query.form import all_of, any_of
+from search.query.parsed import Item, ParsedQuery
 from search.query.build import concept_item
 from search.query.reading import describe_reading
 from search.query.sources import Analyzers, default_lexicon, has_cjk
@@ -54,14 +54,15 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
             missing += [term for term in item.terms if term not in found]
             if len(item.terms) > 1:
                 loosened.append(item.shown)
-            kept.append(Item(all_of([Q.Term("text", t) for t in _content(found)]), item.shown))
+            kept.append(Item(all_of([F.Term("text", t) for t in _content(found)]), item.shown,
+                             named=item.named))
         if kept:
             clauses.append(kept)
     if not clauses or not (missing or loosened or widened):
         return None
     query = all_of([any_of([item.query for item in clause]) for clause in clauses])
     if parsed.excluded:
-        query = Q.AndNot(query, any_of([item.query for item in parsed.excluded]))
+        query = F.Without(query, any_of([item.query for item in parsed.excluded]))
     reading = describe_reading([[item.shown for item in clause] for clause in clauses],
                                [item.shown for item in parsed.excluded], parsed.filters_shown)
     reading, messages = _explain(reading, list(dict.fromkeys(missing)), loosened)
