@@ -115,10 +115,14 @@ TABLE = [
     ("腐败", CORRUPTION),
     ("加强国际合作", f"({F('加强国际合作')})"),
     ("technical assistance",
-     '((text:technic AND text:assist) ANDMAYBE text:"technic assist"^2)'),
+     '(ATLEAST1(text:technic , text:assist) ANDMAYBE text:"technic assist"^2)'),
     ("打击洗钱和腐败",
-     f"((({F('打击')}) AND {ML} AND {CORRUPTION}) ANDMAYBE ({boosted(F('打击洗钱和腐败'))}))"),
-    ("洗钱 腐败", f"(({ML} AND {CORRUPTION}) ANDMAYBE ({boosted(F('洗钱腐败'))}))"),
+     f"(ATLEAST2(({F('打击')}) , {ML} , {CORRUPTION}) ANDMAYBE ({boosted(F('打击洗钱和腐败'))}))"),
+    # several concepts: at least half of them (search.query.concepts), all of them first
+    ("洗钱 腐败", f"(ATLEAST1({ML} , {CORRUPTION}) ANDMAYBE ({boosted(F('洗钱腐败'))}))"),
+    ("洗钱 腐败 网络犯罪 -公约", f"(ATLEAST2({ML} , {CORRUPTION} , {CYBER}) ANDNOT {UNTOC})"),
+    # ... but a quoted phrase or a typed AND asks for every clause
+    ('洗钱 "秘书长报告"', f"({ML} AND ({F('秘书长报告')}))"),
     # syntax: phrases, OR, AND, exclusion
     ('"秘书长报告"', f"({F('秘书长报告')})"),
     ("“秘书长报告”", f"({F('秘书长报告')})"),
@@ -157,8 +161,8 @@ TABLE = [
     ("(洗钱)", ML),
     ("year:20x6", NOTHING),
     ('"><img onerror=alert(1)>',
-     '((text:img AND text:"onerror alert" AND text:1) ANDMAYBE text:"img onerror alert 1"^2)'),
-    ("<script>alert(1)</script>", '((text:"script alert" AND text:1 AND text:script) '
+     '(ATLEAST2(text:img , text:"onerror alert" , text:1) ANDMAYBE text:"img onerror alert 1"^2)'),
+    ("<script>alert(1)</script>", '(ATLEAST2(text:"script alert" , text:1 , text:script) '
                                   'ANDMAYBE text:"script alert 1 script"^2)'),
     ("", ""),
     ("   ", ""),
@@ -177,8 +181,11 @@ OP_LABEL = facet_label("kind", "op")
 @pytest.mark.parametrize("text, en, zh", [
     ("洗钱", "searching 洗钱 OR money laundering", "搜索 洗钱 或 money laundering"),
     ("money laundering", "searching money laundering OR 洗钱", "搜索 money laundering 或 洗钱"),
-    ("洗钱 腐败", "searching (洗钱 OR money laundering) AND 腐败",
+    ("洗钱 AND 腐败", "searching (洗钱 OR money laundering) AND 腐败",
      "搜索 (洗钱 或 money laundering) 且 腐败"),
+    ("洗钱 腐败", "searching (洗钱 OR money laundering) AND 腐败; paragraphs with all of them "
+     "first, then those with at least 1 of 2", "搜索 (洗钱 或 money laundering) 且 腐败；"
+     "先列出全部包含的段落，再列出至少包含其中 1 项的段落"),
     ("-腐败", "browsing all paragraphs, excluding 腐败", "浏览全部段落，排除 腐败"),
     ("", "browsing all paragraphs", "浏览全部段落"),
     ("theme:cybercrime 腐败", f"searching 腐败, where theme = {CYBER_LABEL['en']}",
@@ -248,8 +255,13 @@ def test_loose_chinese_is_weighed_below_the_word_itself():
     assert [q.boost for q in loose] == [LOOSE_BOOST] and LOOSE_BOOST < 1
 
 
-def test_relax_drops_words_found_nowhere():
-    loose = relax(parsed("resolution 70/174"), known=lambda term: term != "resolut")
+def test_relax_keeps_a_word_found_nowhere_where_hits_may_lack_it():
+    # Each hit of 70/174 will say it lacks "resolution": nothing to loosen.
+    assert relax(parsed("resolution 70/174"), known=lambda term: term != "resolut") is None
+
+
+def test_relax_drops_words_found_nowhere_where_every_word_is_required():
+    loose = relax(parsed("resolution AND 70/174"), known=lambda term: term != "resolut")
     assert loose.describe() == "(text:70/174 OR unit:A-RES-70-174^1.5 OR unit:A-RES-70-174.en^1.5 OR cites:70/174^0.5)"
     assert loose.reading == {
         "en": "searching 70/174; left out (in no paragraph): resolution",
@@ -261,7 +273,7 @@ def test_relax_lets_the_terms_of_a_word_appear_apart():
     terms = segment("加强国际合作")
     loose = relax(parsed("加强国际合作 腐败"), known=lambda term: True)
     assert len(terms) > 1
-    assert loose.describe() == f"(({' AND '.join(f'text:{t}' for t in terms)}) AND {CORRUPTION})"
+    assert loose.describe() == f"ATLEAST1(({' AND '.join(f'text:{t}' for t in terms)}) , {CORRUPTION})"
     assert loose.reading["en"].endswith("; the words of 加强国际合作 anywhere in the paragraph")
 
 
@@ -296,7 +308,8 @@ def test_no_partial_concept_for_unknown_short_or_non_latin_words(word):
 def test_relax_reads_a_word_found_nowhere_as_the_concept_it_names():
     widen = lambda word: partial_concept(word, lexicon=SmallGlossary())  # noqa: E731
     loose = relax(parsed("Palermo 腐败"), known=lambda term: term != "palermo", widen=widen)
-    assert loose.describe() == f"({UNTOC[:-1]} OR text:palermo) AND {CORRUPTION})"
+    assert loose.describe() == f"ATLEAST1({UNTOC[:-1]} OR text:palermo) , {CORRUPTION})"
+    assert loose.concepts == [("Palermo", "Palermo"), ("腐败", "腐败")]
 
 
 @dataclass(frozen=True)

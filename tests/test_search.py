@@ -429,29 +429,41 @@ def test_random_queries_never_crash_and_marks_stay_inside_the_text(engine, q):
         assert plain in result["text"]
 
 
-def test_nothing_found_loosens_the_query_and_says_so(engine):
+def test_a_word_found_nowhere_is_said_missing_on_every_hit(engine):
     found = engine.search("qqzx 70/174")
-    assert found["total"] >= 1
+    assert (found["total"], found["full"], found["partial"]) == (1, 0, 1)
     assert all("70/174" in r["text"] for r in found["results"])
-    assert found["reading"]["en"].endswith("left out (in no paragraph): qqzx")
+    assert all(r["missing"] == [{"en": "qqzx", "zh": "qqzx"}]
+               for r in found["results"])
     assert found["suggestion"] is None
+
+
+def test_nothing_found_with_every_word_required_loosens_the_query_and_says_so(engine):
+    found = engine.search("qqzx AND 70/174")
+    assert found["total"] == 1 and all("70/174" in r["text"] for r in found["results"])
+    assert found["reading"]["en"].endswith("left out (in no paragraph): qqzx")
 
 
 def test_concepts_are_never_loosened(engine):
     found = engine.search("技术援助 非洲")
-    assert (found["total"], found["results"]) == (0, [])
+    assert found["full"] == 0 and found["total"] == found["partial"] > 10
+    assert found["messages"] == [] and all(len(r["missing"]) == 1 for r in found["results"])
+    assert engine.search("技术援助 AND 非洲")["total"] == 0
 
 
 def test_a_word_found_nowhere_is_read_as_the_concept_it_names(engine):
-    found = engine.search("Doha 宣言")
-    assert found["total"] >= 1 and found["reading"]["en"].startswith("searching (Doha → ")
-    assert all("多哈" in r["text"] for r in found["results"])
+    found = engine.search("Doha 宣言", size=100)
+    assert found["full"] >= 1 and found["reading"]["en"].startswith("searching (Doha → ")
+    full = found["results"][:found["full"]]
+    assert all("多哈" in r["text"] and not r["missing"] for r in full)
+    assert all(len(r["missing"]) == 1 for r in found["results"][found["full"]:])
 
 
 def test_the_answer_has_the_api_shape(engine):
     found = engine.search("洗钱", {"kind": ["op"]}, page=2, size=5, sort="relevance")
-    assert set(found) == {"query", "total", "page", "size", "sort", "took_ms", "expanded",
-                          "reading", "read_as", "messages", "notes", "suggestion", "results", "facets"}
+    assert set(found) == {"query", "total", "full", "partial", "page", "size", "sort",
+                          "took_ms", "expanded", "reading", "read_as", "messages", "notes",
+                          "suggestion", "results", "facets"}
     assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,
                                                                             "relevance")
     assert isinstance(found["took_ms"], float) and len(found["results"]) == 5
@@ -459,7 +471,7 @@ def test_the_answer_has_the_api_shape(engine):
                                     "change"}
     result = found["results"][0]
     assert {"id", "url", "symbol", "unit", "unit_title", "kind", "number", "lang", "verb",
-            "themes", "body", "session", "year", "text", "snippet"} <= set(result)
+            "themes", "body", "session", "year", "text", "snippet", "missing"} <= set(result)
     assert result["kind"] == "op" and set(result["body"]) == {"key", "zh", "en"}
     assert all(set(t) == {"key", "zh", "en"} for t in result["themes"])
     assert all(set(v) == {"key", "zh", "en", "count"} for v in found["facets"]["verb"])
@@ -508,3 +520,69 @@ def test_a_filter_matching_nothing_gives_no_hits(engine, q, filters):
     found = engine.search(q, filters, sort="relevance")
     assert found["total"] == 0 and found["results"] == []
     assert engine.search(q, filters, sort="date")["total"] == 0
+
+
+# -- ranking that fills the page: every concept first, then most of them -----------------
+
+def _all_hits(engine, q, **kw):
+    found = engine.search(q, size=100, **kw)
+    assert found["total"] <= 100  # one request holds them all
+    return found
+
+
+@pytest.mark.parametrize("q, total, full, first", [
+    ("人口贩运数据收集", 84, 1, "A-RES-80-229/op73"),
+    ("儿童司法保护措施", 22, 0, "A-RES-80-229/op23"),
+    ("victims of trafficking protection", 7, 0, "A-RES-80-229/pp63"),
+])
+def test_several_concepts_fill_the_page_full_matches_first(engine, q, total, full, first):
+    found = _all_hits(engine, q)
+    assert (found["total"], found["full"], found["partial"]) == (total, full, total - full)
+    results = found["results"]
+    assert results[0]["id"] == first and len(results) == total
+    assert all(not r["missing"] for r in results[:full])
+    assert all(r["missing"] for r in results[full:])
+    # most concepts first: the number lacking never decreases down the list
+    lacking = [len(r["missing"]) for r in results]
+    assert lacking == sorted(lacking)
+    assert "at least" in found["reading"]["en"] and "至少" in found["reading"]["zh"]
+
+
+def test_a_partial_hit_lacking_a_common_concept_ranks_above_one_lacking_a_rare_one(engine):
+    found = _all_hits(engine, "人口贩运数据收集")
+    trafficking = engine.search("人口贩运")["total"]
+    collection = engine.search("数据收集")["total"]
+    assert collection < trafficking  # data collection is the rarer concept
+    lacks = [r["missing"][0]["zh"] for r in found["results"] if r["missing"]]
+    assert lacks == sorted(lacks, key=lambda name: name != "人口贩运")
+    assert lacks.count("人口贩运") == collection - 1 and lacks.count("数据收集") == trafficking - 1
+
+
+def test_missing_concepts_are_named_in_both_languages(engine):
+    found = _all_hits(engine, "人口贩运数据收集")
+    assert {"en": "trafficking in persons", "zh": "人口贩运"} in found["results"][1]["missing"]
+    english = _all_hits(engine, "trafficking in persons data collection")
+    assert english["total"] == 84 and english["full"] == 1
+    assert english["results"][-1]["missing"] in (
+        [{"en": "trafficking in persons", "zh": "贩运人口"}],
+        [{"en": "data collection", "zh": "数据收集"}])
+
+
+def test_exclusions_and_quoted_phrases_stay_strict(engine):
+    excluded = _all_hits(engine, "人口贩运数据收集 -统计")
+    assert excluded["partial"] > 0 and excluded["total"] < 84
+    assert all("统计" not in normalize(r["text"]) for r in excluded["results"])
+    quoted = _all_hits(engine, '"数据" 人口贩运')
+    assert (quoted["total"], quoted["partial"]) == (6, 0)
+    assert all("数据" in normalize(r["text"]) for r in quoted["results"])
+    assert _all_hits(engine, "数据 人口贩运")["partial"] > 0
+
+
+def test_partial_pages_partition_the_hits_and_sorts_keep_the_total(engine):
+    whole = _all_hits(engine, "人口贩运数据收集")
+    pages = [engine.search("人口贩运数据收集", page=n, size=10)["results"] for n in range(1, 10)]
+    assert [r["id"] for page in pages for r in page] == [r["id"] for r in whole["results"]]
+    by_date = _all_hits(engine, "人口贩运数据收集", sort="date")
+    assert (by_date["total"], by_date["full"]) == (84, 1)
+    assert {r["id"] for r in by_date["results"]} == {r["id"] for r in whole["results"]}
+    assert sum(v["count"] for v in whole["facets"]["kind"]) == 84

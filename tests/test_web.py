@@ -732,3 +732,18 @@ def test_both_colour_schemes_meet_aa_contrast(client, scheme):
         assert _contrast(colours["focus"], colours[ring]) >= 3, (scheme, "focus", ring)
     assert colours["focus"] != colours["error"], "the focus ring is not the error colour"
     assert _contrast(colours["accent"], colours["bg"]) >= 3, "chart bars stand out"
+
+
+def test_partial_hits_say_what_they_lack_on_the_page(client):
+    zh = client.get("/?q=人口贩运数据收集&ui=zh").get_data(as_text=True)
+    assert zh.count('class="missing"') == 19 and "缺少：人口贩运" in zh
+    assert "其中 1 段包含全部检索词，83 段缺少部分检索词" in zh
+    en = client.get("/?q=人口贩运数据收集&ui=en").get_data(as_text=True)
+    assert "missing: trafficking in persons" in en and "1 with every concept, 83 lacking some" in en
+    full = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+    assert 'class="missing"' not in full and "lacking some" not in full
+
+
+def test_a_missing_word_is_escaped(client):
+    page = client.get("/?q=<b>zz</b> 洗钱&ui=en").get_data(as_text=True)
+    assert "missing: " in page and "<b>zz" not in page

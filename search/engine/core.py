@@ -227,22 +227,28 @@ class Engine:
         executor = WhooshExecutor(searcher, catalogue)
         parsed = snapshot.parse(params.q)
         found = executor.run(_request(parsed, params))
+        known = _known(searcher, catalogue)
         suggestion = None
-        if not found.total and not parsed.browse and parsed.words:
-            # A correction that finds the whole query comes before dropping words from it.
+        if not found.full and not parsed.browse and parsed.words:  # a typo leaves no full match
+            # A correction that finds the whole query comes before loosening it.
             suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary,
                                  snapshot.speller())
             if suggestion is not None:
                 parsed, found = self._corrected(executor, snapshot, suggestion, params,
                                                 parsed, found)
-        if not found.total and not parsed.browse:
-            parsed, found = self._loosen(executor, searcher, parsed, params, found)
+        if not found.full and not parsed.browse:
+            parsed, found = self._loosen(executor, known, parsed, params, found)
         matches = highlight.positive_matches(executor.prepare(parsed.query))
         spans = highlight.match_spans(searcher, found.page, matches, catalogue.aligned)
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in found.page]
+        for result, matched in zip(results, found.matched):
+            result["missing"] = [{"en": en, "zh": zh} for i, (en, zh)
+                                 in enumerate(parsed.concepts) if i not in matched]
         return {
             "query": params.q,
             "total": found.total,
+            "full": found.full,  # hits holding every concept; the rest lack some
+            "partial": found.total - found.full,
             "page": params.page,
             "size": params.size,
             "sort": params.sort,
@@ -260,33 +266,28 @@ class Engine:
 
     def _corrected(self, executor: WhooshExecutor, snapshot, suggestion: str, params,
                    parsed: ParsedQuery, found: Execution) -> tuple[ParsedQuery, Execution]:
-        """(parsed, execution) of the suggestion, told as such; the typed ones if it finds none."""
+        """(parsed, execution) of the suggestion, told as such, when it matches more in
+        full (or at all); else the typed ones."""
         corrected = snapshot.parse(suggestion)
         answer = executor.run(_request(corrected, params))
-        if not answer.total:
-            return parsed, found
-        return shown_for(corrected, params.q, suggestion), answer
+        if answer.full > found.full or (answer.total and not found.total):
+            return shown_for(corrected, params.q, suggestion), answer
+        return parsed, found
 
-    def _loosen(self, executor: WhooshExecutor, searcher, parsed: ParsedQuery, params,
+    def _loosen(self, executor: WhooshExecutor, known, parsed: ParsedQuery, params,
                 found: Execution) -> tuple[ParsedQuery, Execution]:
-        """(parsed, execution) of the first looser reading that finds something.
+        """(parsed, execution) of the first looser reading that finds more, when no hit
+        holds every concept.
 
         First words found nowhere are read as the glossary concepts they name, then
-        they are simply left out; with no hits either way the query stays as it was.
+        (where every word is required) left out; a looser reading is taken only when it
+        has full matches, or hits where there were none; else the query stays as it was.
         """
-        catalogue = executor.catalogue
-
-        def known(term: str) -> bool:
-            # A lone Chinese character is in the text when any paragraph spells it, even
-            # inside a longer word: never say "no paragraph contains 网".
-            if len(term) == 1 and has_cjk(term):
-                return term in catalogue.characters
-            return searcher.doc_frequency("text", term) > 0
         for widen in (partial_concept, lambda word: None):
             relaxed = relax(parsed, known, widen)
             if relaxed is not None:
                 loose = executor.run(_request(relaxed, params))
-                if loose.total:
+                if loose.full or (loose.total and not found.total):
                     return relaxed, loose
         return parsed, found
 
@@ -331,6 +332,17 @@ class Engine:
             catalogue.all_counts = facet_counts.count(
                 catalogue.columns, range(len(catalogue.docs)), self.labels)
         return [dict(value) for value in catalogue.all_counts[facet]]
+
+
+def _known(searcher, catalogue: Catalogue):
+    """``known(term)``: whether any paragraph holds ``term`` in its text."""
+    def known(term: str) -> bool:
+        # A lone Chinese character is in the text when any paragraph spells it, even
+        # inside a longer word: never say "no paragraph contains 网".
+        if len(term) == 1 and has_cjk(term):
+            return term in catalogue.characters
+        return searcher.doc_frequency("text", term) > 0
+    return known
 
 
 def _request(parsed: ParsedQuery, params) -> Request:

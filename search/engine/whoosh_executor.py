@@ -133,7 +133,9 @@ class WhooshExecutor:
         """
         child_scores = [self._scored(child, allowed) for child in top.items]
         live = len(self.catalogue.docs)
-        weights = {i: child_weight(len(self._docs(child, None)), live)
+        # Unfiltered, a child's matches are its df; filtered, they are counted apart.
+        weights = {i: child_weight(len(child_scores[i]) if allowed is None
+                                   else len(self._docs(child, None)), live)
                    for i, child in enumerate(top.items)}
         matched: dict[int, tuple[int, ...]] = {}
         for i, found in enumerate(child_scores):

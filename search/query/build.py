@@ -20,6 +20,7 @@ from search.messages import say
 from search.query import form as F
 from search.query.fallback import FALLBACK_BOOST, Fallback
 from search.query.form import Node, all_of, any_of
+from search.query.concepts import combine, concept_names
 from search.query.parsed import Item, ParsedQuery
 from search.query.references import UnitDirectory, read_reference, reference_query
 from search.query.reading import describe_filter, describe_reading
@@ -63,6 +64,12 @@ def parse(text: str, lexicon: Lexicon | None = None,
     return builder.build(text)
 
 
+def _at_least(query: Node | None) -> tuple[int, int] | None:
+    """(minimum, count) of the query's top AtLeast, for the reading; None without one."""
+    top = F.top_at_least(query) if query is not None else None
+    return (top.minimum, len(top.items)) if top is not None else None
+
+
 def concept_item(term: Any, typed: str, lexicon: Lexicon | None = None,
                  analyzers: Analyzers | None = None) -> Item:
     """The item of one glossary concept, as if ``typed`` had matched it."""
@@ -103,7 +110,9 @@ class _Builder:
         # Only a query of plain words (no syntax) gets the whole-phrase boost.
         plain = " ".join(t.text for t in tokens) if all(
             t.kind == "word" and not t.negated for t in tokens) else None
-        query = self._combine(clauses, excluded, bool(text.strip()) and not filters, plain)
+        strict = any(t.kind == "and" for t in tokens)  # a typed AND asks for every clause
+        query = self._combine(clauses, excluded, bool(text.strip()) and not filters, plain,
+                              strict)
         items = [item for clause in clauses for item in clause] + excluded
         expanded = list(dict.fromkeys(term for item in items for term in item.expanded))
         words = [tok.text for tok in tokens if tok.kind == "word" and not tok.negated]
@@ -111,10 +120,11 @@ class _Builder:
         reading = describe_reading(
             [[item.shown for item in clause] for clause in clauses],
             [item.shown for item in excluded], filters_shown,
-            nothing=isinstance(query, F.Nothing))
+            nothing=isinstance(query, F.Nothing), at_least=_at_least(query))
         filter_query = all_of([q for _, q in filters]) if filters else None
         return ParsedQuery(text, query, filter_query, expanded, reading, self.messages,
                            words, clauses, excluded, filters_shown,
+                           concept_names(clauses, strict),
                            read_as=[verb.removable()] if verb is not None else [])
 
     def _entries(self, tokens: list[Token]):
@@ -168,7 +178,7 @@ class _Builder:
         return clauses
 
     def _combine(self, clauses, excluded, searched: bool,
-                 plain: str | None = None) -> Node | None:
+                 plain: str | None = None, strict: bool = False) -> Node | None:
         """AND the clauses, subtract the exclusions, boost the whole phrase."""
         if not clauses:
             if excluded:
@@ -177,11 +187,7 @@ class _Builder:
                 self.messages.append(say("nothing_searchable"))
                 return F.Nothing()
             return None
-        query = all_of([any_of([item.query for item in clause]) for clause in clauses])
-        if excluded:
-            query = F.Without(query, any_of([item.query for item in excluded]))
-        boost = self._phrase_boost(clauses, plain)
-        return F.Maybe(query, boost) if boost is not None else query
+        return combine(clauses, excluded, self._phrase_boost(clauses, plain), strict)
 
     def _phrase_boost(self, clauses: list[list[Item]], plain: str | None) -> Node | None:
         """The whole of a query of several plain words, as one phrase (ranks first)."""
@@ -341,7 +347,9 @@ class _Builder:
             expanded.append(f"theme:{term.id}")
         shown_forms = [typed] + [f for f in (term.zh, term.en) if f and f != typed
                                  and tuple(self.analyzers.text(f)) != typed_terms]
-        named = (term.en or typed, term.zh or typed)
+        # Named as typed in the language typed, by the glossary in the other.
+        named = (term.en if has_cjk(typed) else typed, typed if has_cjk(typed) else term.zh)
+        named = (named[0] or typed, named[1] or typed)
         return Item(any_of(queries), " OR ".join(shown_forms), expanded, named=named)
 
     def _single_item(self, token: Token) -> Item | None:
@@ -350,6 +358,7 @@ class _Builder:
             item = self._literal(token.text, shown=f"“{token.text.strip()}”", exact=True)
             if item is not None:
                 item.terms = None  # an exact phrase stays exact, even when nothing matches
+                item.exact = True
             return item
         if token.kind == "prefix":
             return self._prefix(token.text)

@@ -17,6 +17,7 @@ class Item:
     terms: list[str] | None = None  # an unquoted word's terms (see search.query.relax)
     described: tuple[str, str] | None = None  # a filter in words: (en, zh)
     named: tuple[str, str] | None = None  # (en, zh) name when missing from a hit; else shown
+    exact: bool = False  # a "quoted phrase": required, never loosened (search.query.concepts)
 
 
 @dataclass

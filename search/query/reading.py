@@ -16,10 +16,12 @@ def describe_filter(fieldname: str, value: str, label: dict) -> tuple[str, str]:
 
 
 def describe_reading(clauses: list[list[str]], excluded: list[str],
-                     filters: list[tuple[str, str]], nothing: bool = False) -> dict[str, str]:
+                     filters: list[tuple[str, str]], nothing: bool = False,
+                     at_least: tuple[int, int] | None = None) -> dict[str, str]:
     """The reading of a parsed query as {"zh", "en"}: OR within a clause, AND across.
 
-    ``filters`` holds the (en, zh) description of each filter typed in the query.
+    ``filters`` holds the (en, zh) description of each filter typed in the query;
+    ``at_least`` is (minimum, count) when a hit may hold only some of the clauses.
     """
     if nothing:
         return {"zh": "查询中没有可搜索的词", "en": "nothing searchable in the query"}
@@ -34,6 +36,10 @@ def describe_reading(clauses: list[list[str]], excluded: list[str],
     if filters:
         en += ", where " + " and ".join(en_text for en_text, _ in filters)
         zh += "，限于 " + "、".join(zh_text for _, zh_text in filters)
+    if at_least is not None:
+        least, count = at_least
+        en += f"; paragraphs with all of them first, then those with at least {least} of {count}"
+        zh += f"；先列出全部包含的段落，再列出至少包含其中 {least} 项的段落"
     return {"zh": zh, "en": en}
 
 

@@ -1,12 +1,14 @@
-"""When nothing matches: loosen the query one step, and say so.
+"""When no paragraph holds every concept: loosen the query one step, and say so.
 
-A query of plain words requires every word, and a word the analyzer splits in several
-terms (第70/174号决议, "resolution 70/174" against a Chinese corpus) must appear as a
-phrase. When that finds nothing, :func:`relax` drops the words no paragraph contains and
-lets the terms of a multi-term word appear anywhere in the paragraph. Glossary concepts,
-"quoted phrases", prefixes, filters and exclusions are left as they are. The reading
-says what was loosened, so the user knows the results are not exact.
-"""
+A word the analyzer splits in several terms (第70/174号决议, "resolution 70/174"
+against a Chinese corpus) must appear as a phrase. When no paragraph matches in full,
+:func:`relax` lets the terms of such a word appear anywhere in the paragraph, reads a word
+found nowhere as the glossary concept it names (Doha → 多哈宣言), and, in a query whose
+every word is required (one holding a "quoted phrase"), drops the words no paragraph
+contains. In a query of concepts that may match in part, such a word stays: each hit says
+it lacks it (``search.query.concepts``). Glossary concepts, "quoted phrases", prefixes,
+filters and exclusions are left as they are. The reading says what was loosened, so the
+user knows the results are not exact."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import Callable
 
 from search.messages import say
 from search.query import form as F
+from search.query.concepts import combine, concept_names
 from search.query.form import all_of, any_of
 from search.query.parsed import Item, ParsedQuery
 from search.query.build import concept_item
@@ -30,8 +33,11 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
 
     ``known(term)`` tells whether any paragraph holds ``term`` in its text field;
     ``widen(word)`` may offer an item for a word found nowhere (a glossary concept that
-    names it: Doha → 多哈宣言), tried before the word is left out.
+    names it: Doha → 多哈宣言), tried before the word is left out. In a query whose
+    concepts may match in part (``search.query.concepts``) such a word is kept instead:
+    every hit then says it lacks it, nothing is dropped unseen.
     """
+    keep_unfound = bool(parsed.concepts)
     clauses: list[list[Item]] = []
     missing: list[str] = []
     loosened: list[str] = []
@@ -45,7 +51,9 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
             found = [term for term in item.terms if known(term)]
             if not found:
                 wider = widen(item.shown)
-                if wider is None:
+                if wider is None and keep_unfound:
+                    kept.append(item)
+                elif wider is None:
                     missing.append(item.shown)
                 else:
                     kept.append(wider)
@@ -55,20 +63,20 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
             if len(item.terms) > 1:
                 loosened.append(item.shown)
             kept.append(Item(all_of([F.Term("text", t) for t in _content(found)]), item.shown,
-                             named=item.named))
+                             named=item.named, exact=item.exact))
         if kept:
             clauses.append(kept)
     if not clauses or not (missing or loosened or widened):
         return None
-    query = all_of([any_of([item.query for item in clause]) for clause in clauses])
-    if parsed.excluded:
-        query = F.Without(query, any_of([item.query for item in parsed.excluded]))
+    query = combine(clauses, parsed.excluded, strict=not keep_unfound)
+    top = F.top_at_least(query)
     reading = describe_reading([[item.shown for item in clause] for clause in clauses],
-                               [item.shown for item in parsed.excluded], parsed.filters_shown)
+                               [item.shown for item in parsed.excluded], parsed.filters_shown,
+                               at_least=(top.minimum, len(top.items)) if top else None)
     reading, messages = _explain(reading, list(dict.fromkeys(missing)), loosened)
     return ParsedQuery(parsed.text, query, parsed.filter, parsed.expanded, reading,
                        parsed.messages + messages, parsed.words, clauses, parsed.excluded,
-                       parsed.filters_shown)
+                       parsed.filters_shown, concept_names(clauses, not keep_unfound))
 
 
 def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
@@ -87,7 +95,8 @@ def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
     items = [concept_item(term, word, lexicon, analyzers) for term in terms]
     shown = word + " → " + " OR ".join(f for t in terms for f in (t.zh, t.en) if f)
     return Item(any_of([item.query for item in items]), shown,
-                list(dict.fromkeys(x for item in items for x in item.expanded)))
+                list(dict.fromkeys(x for item in items for x in item.expanded)),
+                named=(word, word))
 
 
 def _content(terms: list[str]) -> list[str]:
