@@ -586,3 +586,17 @@ def test_partial_pages_partition_the_hits_and_sorts_keep_the_total(engine):
     assert (by_date["total"], by_date["full"]) == (84, 1)
     assert {r["id"] for r in by_date["results"]} == {r["id"] for r in whole["results"]}
     assert sum(v["count"] for v in whole["facets"]["kind"]) == 84
+
+
+def test_a_typo_among_concepts_still_gets_a_suggestion(engine):
+    found = engine.search("launderng corruption")
+    assert found["full"] == 0 and found["partial"] > 0
+    assert found["suggestion"] == "laundering corruption"
+    assert all(r["missing"] == [{"en": "launderng", "zh": "launderng"}] for r in found["results"])
+
+
+def test_words_found_nowhere_are_left_out_only_when_too_few_concepts_are_left(engine):
+    found = engine.search("money launderng 腐败")  # 2 of 3 needed, only 腐败 is anywhere
+    assert found["total"] == found["full"] == engine.search("腐败")["total"]
+    assert found["reading"]["en"].endswith("left out (in no paragraph): money, launderng")
+    assert found["suggestion"] == "money laundering 腐败"

@@ -280,11 +280,15 @@ class Engine:
         holds every concept.
 
         First words found nowhere are read as the glossary concepts they name, then
-        (where every word is required) left out; a looser reading is taken only when it
-        has full matches, or hits where there were none; else the query stays as it was.
+        kept as concepts every hit lacks (left out where every word is required), then
+        left out in any case; a looser reading is taken only when it has full matches,
+        or hits where there were none; else the query stays as it was.
         """
-        for widen in (partial_concept, lambda word: None):
-            relaxed = relax(parsed, known, widen)
+        none = lambda word: None  # noqa: E731
+        for widen, drop in ((partial_concept, False), (none, False), (none, True)):
+            if drop and found.total:
+                break  # every hit already says what it lacks: nothing is left out unseen
+            relaxed = relax(parsed, known, widen, drop)
             if relaxed is not None:
                 loose = executor.run(_request(relaxed, params))
                 if loose.full or (loose.total and not found.total):

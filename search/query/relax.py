@@ -28,16 +28,18 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,30}")
 
 
 def relax(parsed: ParsedQuery, known: Callable[[str], bool],
-          widen: Callable[[str], Item | None] = lambda word: None) -> ParsedQuery | None:
+          widen: Callable[[str], Item | None] = lambda word: None,
+          drop: bool = False) -> ParsedQuery | None:
     """A looser ParsedQuery, or None when loosening changes nothing or leaves nothing.
 
     ``known(term)`` tells whether any paragraph holds ``term`` in its text field;
     ``widen(word)`` may offer an item for a word found nowhere (a glossary concept that
     names it: Doha → 多哈宣言), tried before the word is left out. In a query whose
     concepts may match in part (``search.query.concepts``) such a word is kept instead:
-    every hit then says it lacks it, nothing is dropped unseen.
+    every hit then says it lacks it, nothing is dropped unseen; ``drop`` leaves it out
+    all the same (said in the reading), for when too few concepts are left to match.
     """
-    keep_unfound = bool(parsed.concepts)
+    keep_unfound = bool(parsed.concepts) and not drop
     clauses: list[list[Item]] = []
     missing: list[str] = []
     loosened: list[str] = []
@@ -68,7 +70,8 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
             clauses.append(kept)
     if not clauses or not (missing or loosened or widened):
         return None
-    query = combine(clauses, parsed.excluded, strict=not keep_unfound)
+    strict = not parsed.concepts
+    query = combine(clauses, parsed.excluded, strict=strict)
     top = F.top_at_least(query)
     reading = describe_reading([[item.shown for item in clause] for clause in clauses],
                                [item.shown for item in parsed.excluded], parsed.filters_shown,
@@ -76,7 +79,7 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
     reading, messages = _explain(reading, list(dict.fromkeys(missing)), loosened)
     return ParsedQuery(parsed.text, query, parsed.filter, parsed.expanded, reading,
                        parsed.messages + messages, parsed.words, clauses, parsed.excluded,
-                       parsed.filters_shown, concept_names(clauses, not keep_unfound))
+                       parsed.filters_shown, concept_names(clauses, strict))
 
 
 def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
