@@ -9,6 +9,7 @@ from search.engine.catalogue import Catalogue
 from search.engine.execution import OP_BOOST, Request, child_weight, rank_key
 from search.engine.whoosh_executor import WhooshExecutor
 from search.query import form as F
+from search.store.generation import current
 from search.store.schema import FACETS
 
 A, B, C = F.Term("text", "洗钱"), F.Term("text", "腐败"), F.Term("text", "网络犯罪")
@@ -16,9 +17,10 @@ A, B, C = F.Term("text", "洗钱"), F.Term("text", "腐败"), F.Term("text", "�
 
 @pytest.fixture(scope="module")
 def executor(real_index):
-    ix = whoosh_index.open_dir(str(real_index))
+    live = current(real_index)
+    ix = whoosh_index.open_dir(str(live))
     searcher = ix.searcher()
-    catalogue = Catalogue.load(searcher.reader(), real_index, "units.json")
+    catalogue = Catalogue.load(searcher.reader(), live, "units.json")
     yield WhooshExecutor(searcher, catalogue)
     searcher.close()
     ix.close()

@@ -71,7 +71,7 @@ def test_what_is_not_only_a_reference_is_searched_as_words(typed):
 
 def test_the_paragraph_named_outweighs_its_unit():
     parsed = parse("71/209 op12", units=DIRECTORY)
-    assert parsed.describe().startswith("(id:A-RES-71-209/op12^20.0 OR unit:A-RES-71-209^1.5")
+    assert parsed.describe().startswith("(id:A-RES-71-209/op12^20 OR unit:A-RES-71-209^1.5")
     assert parsed.reading == {"en": "looking up 71/209 op12: A-RES-71-209/op12",
                               "zh": "查找 71/209 op12：A-RES-71-209/op12"}
     assert parse("71/209 op12").reading["en"].startswith("searching")  # pure without it

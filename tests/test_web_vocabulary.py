@@ -39,11 +39,11 @@ def test_a_message_is_its_english_text_and_knows_its_chinese():
 
 
 def test_the_engine_notes_follow_the_interface_language(client):
-    english = client.get("/api/search", query_string={"q": "qqzx 70/174", "ui": "en"}).get_json()
+    english = client.get("/api/search", query_string={"q": "qqzx AND 70/174", "ui": "en"}).get_json()
     assert english["notes"] == [{"en": "no paragraph contains qqzx; searched without",
                                  "zh": "没有段落包含 qqzx；已略去后搜索"}]
-    zh_page = client.get("/", query_string={"q": "qqzx 70/174", "ui": "zh"}).get_data(as_text=True)
-    en_page = client.get("/", query_string={"q": "qqzx 70/174", "ui": "en"}).get_data(as_text=True)
+    zh_page = client.get("/", query_string={"q": "qqzx AND 70/174", "ui": "zh"}).get_data(as_text=True)
+    en_page = client.get("/", query_string={"q": "qqzx AND 70/174", "ui": "en"}).get_data(as_text=True)
     assert "没有段落包含 qqzx；已略去后搜索" in zh_page and "searched without" not in zh_page
     assert "no paragraph contains qqzx; searched without" in en_page
 

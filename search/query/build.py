@@ -124,7 +124,7 @@ class _Builder:
         filter_query = all_of([q for _, q in filters]) if filters else None
         return ParsedQuery(text, query, filter_query, expanded, reading, self.messages,
                            words, clauses, excluded, filters_shown,
-                           concept_names(clauses, strict),
+                           concepts=concept_names(clauses, strict),
                            read_as=[verb.removable()] if verb is not None else [])
 
     def _entries(self, tokens: list[Token]):

@@ -79,7 +79,7 @@ def relax(parsed: ParsedQuery, known: Callable[[str], bool],
     reading, messages = _explain(reading, list(dict.fromkeys(missing)), loosened)
     return ParsedQuery(parsed.text, query, parsed.filter, parsed.expanded, reading,
                        parsed.messages + messages, parsed.words, clauses, parsed.excluded,
-                       parsed.filters_shown, concept_names(clauses, strict))
+                       parsed.filters_shown, concepts=concept_names(clauses, strict))
 
 
 def partial_concept(word: str, lexicon=None, analyzers: Analyzers | None = None,
