@@ -167,6 +167,7 @@ class Engine:
 
     def _load(self) -> "_Snapshot":
         """Open the live generation; raise if there is none or it is stale."""
+        self._checked = time.monotonic()  # CURRENT is read now: the next look is due a second on
         generation = current(self.index_dir)
         check_stamp(generation)
         ix = whoosh_index.open_dir(str(generation))
