@@ -187,7 +187,7 @@ def test_statutes_and_agencies_read_as_their_un_concept(typed, concept):
 @pytest.mark.parametrize("typed, concept", [
     ("野生動物走私", "wildlife_trafficking"), ("槍枝走私", "firearms_trafficking"),
     ("文物走私", "trafficking_cultural_property"), ("走私毒品", "drug_trafficking"),
-    ("走私 槍枝", "firearms_trafficking"),
+    ("走私 槍枝", "firearms_trafficking"), ("贩毒走私", "drug_trafficking"),
 ])
 def test_smuggling_an_object_is_the_un_trafficking_concept_for_it(typed, concept):
     from search.lexicon import glossary, match_chinese
