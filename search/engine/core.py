@@ -39,7 +39,7 @@ from search.store.schema import FACETS, UNITS_FILE
 from search.store.generation import current, current_number
 from search.store.stamp import check_stamp
 from search.engine.chinese_suggest import speller_for
-from search.engine.suggest import glossary_forms, shown_for, suggest
+from search.engine.suggest import confident, glossary_forms, shown_for, suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
 
@@ -233,7 +233,7 @@ class Engine:
             # A correction that finds the whole query comes before dropping words from it.
             suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary,
                                  snapshot.speller())
-            if suggestion is not None:
+            if suggestion is not None and confident(params.q, suggestion):
                 parsed, query, hits = self._corrected(searcher, snapshot, suggestion, params,
                                                       parsed, query)
         if not hits and not parsed.browse:

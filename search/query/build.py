@@ -282,8 +282,8 @@ class _Builder:
     def _english_glosses(self, word: str) -> list[Q.Query]:
         """A Chinese word's dictionary glosses that English texts of the index hold."""
         glosses = self.fallback.english(word) if self.fallback is not None else []
-        queries = [_sequence("text", self.analyzers.text(g), FALLBACK_BOOST) for g in glosses]
-        return [q for q in queries if not isinstance(q, Q.NullQuery)]
+        return [_sequence("text", terms, FALLBACK_BOOST)
+                for terms in (self.analyzers.text(g) for g in glosses) if terms]
 
     def _loose_chinese(self, word: str) -> list[Q.Query]:
         """All but one of the word's bigrams, anywhere in the paragraph (weighed low)."""
