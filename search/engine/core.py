@@ -339,6 +339,11 @@ class Engine:
         return unit_record(self._state().catalogue, uid, self.labels)
 
     @_holding
+    def generation(self) -> Path:
+        """The directory of the generation this request reads (the files beside its segments)."""
+        return self._state().generation
+
+    @_holding
     def units(self) -> list[dict]:
         """Every unit's metadata, in corpus order."""
         catalogue = self._state().catalogue
