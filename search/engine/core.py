@@ -131,6 +131,9 @@ class Engine:
         with self._lock:
             if self._current is None:
                 self._current = self._load()
+                # Just opened is just checked: otherwise the first recheck would come
+                # at once whenever the clock (time.monotonic, from boot) exceeds the interval.
+                self._checked = time.monotonic()
             elif self._rebuilt(self._current, force=True):
                 try:
                     replacement = self._load()
