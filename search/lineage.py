@@ -1,8 +1,8 @@
 """Reading a paragraph's lineage: the links the build stored, word-level changes, comparisons.
 
-The build (index.link) writes ``links.json`` beside ``units.json`` in each generation; it is
-read here once per generation (``Engine.generation()``, the engine's own path) and joined with the engine's
-paragraph and unit records. Diffs run over words (Chinese words from the project's
+The build (index.link) writes ``links.json`` beside ``units.json`` in each generation; it
+is read once per generation (``Engine.generation()``: the one the request's snapshot reads,
+not whatever CURRENT names by then) and joined with the engine's paragraph and unit records. Diffs run over words (Chinese words from the project's
 segmenter, so the UN dictionary's terms stay whole), never over characters, and come
 back as segments ``(op, text)`` with op in eq / del / ins; ``diff_html`` escapes them.
 """
