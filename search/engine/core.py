@@ -131,6 +131,9 @@ class Engine:
         with self._lock:
             if self._current is None:
                 self._current = self._load()
+                # Just opened is just checked: otherwise the first recheck would come
+                # at once whenever the clock (time.monotonic, from boot) exceeds the interval.
+                self._checked = time.monotonic()
             elif self._rebuilt(self._current, force=True):
                 try:
                     replacement = self._load()
@@ -338,6 +341,11 @@ class Engine:
     def unit(self, uid: str) -> dict | None:
         """A unit's metadata, all its paragraphs in order and their footnotes; None if unknown."""
         return unit_record(self._state().catalogue, uid, self.labels)
+
+    @_holding
+    def generation(self) -> Path:
+        """The directory of the generation this request reads (the files beside its segments)."""
+        return self._state().generation
 
     @_holding
     def units(self) -> list[dict]:
