@@ -19,9 +19,9 @@ from whoosh import query as Q
 
 from search.analysis import normalize, segment
 from search.engine.execution import child_weight, rank_key
-from search.engine.ranking import top_at_least
+from search.engine.ranking import OP_BOOST, top_at_least
 from search.engine.reference import to_whoosh
-from search.engine.rewrite import SubstringQuery, resolve_bigrams
+from search.engine.rewrite import SubstringQuery, _scores
 from search.facets import facet_keys
 from search.query import form as F
 from search.store.generation import current
@@ -29,6 +29,7 @@ from search.store.schema import FACETS
 
 ROOT = Path(__file__).resolve().parents[1]
 FACET_LIST = FACETS
+SUBSTRING = "__substring__"  # a field no index has: marks a Substring for the reference
 
 
 def _bench_words() -> list[list[str]]:
@@ -90,6 +91,8 @@ def _reference_form(node: F.Node | None, reader) -> F.Node | None:
             terms = [t for t in reader.field_terms(n.field) if t.startswith(n.text)]
             terms = sorted(terms, key=lambda t: (-reader.doc_frequency(n.field, t), t))[:F.PREFIX_CAP]
             return F.AnyOf(tuple(F.Term(n.field, t, n.boost) for t in terms)) if terms else F.Nothing()
+        if isinstance(n, F.Substring) and len(n.text) >= 2:  # compiled in _substring
+            return F.Term(SUBSTRING, n.text, n.boost)
         if isinstance(n, (F.AnyOf, F.AllOf)) and len(n.items) == 1:
             return replace(n.items[0], boost=n.items[0].boost * n.boost)
         return n
@@ -110,12 +113,19 @@ class Reference:
     def scores(self, node: F.Node, allowed) -> dict[int, float]:
         if allowed is not None and not allowed:
             return {}  # Whoosh reads an empty filter as none at all
-        query = resolve_bigrams(to_whoosh(_reference_form(node, self.searcher.reader())),
-                                self.normalized, self.average)
+        query = to_whoosh(_reference_form(node, self.searcher.reader()))
+        query = query.accept(self._substring)
         # A range is a filter (score 0); Whoosh would score each match 1.
         query = query.accept(lambda q: SubstringQuery(str(q), dict.fromkeys(
             self.searcher.docs_for_query(q), 0.0)) if isinstance(q, Q.NumericRange) else q)
-        return dict(self.searcher.search(query, filter=allowed, limit=None).items())
+        scores = dict(self.searcher.search(query, filter=allowed, limit=None).items())
+        return scores
+
+    def _substring(self, q: Q.Query) -> Q.Query:
+        """A substring placeholder's documents, scored as ``search.engine.rewrite`` does."""
+        if not (isinstance(q, Q.Term) and q.fieldname == SUBSTRING):
+            return q
+        return SubstringQuery(q.text, _scores(q.text, self.normalized, self.average, q.boost))
 
     def allowed(self, filters: dict) -> set[int] | None:
         if not filters:
@@ -138,6 +148,8 @@ class Reference:
             weights = [child_weight(len(c), len(self.stored)) for c in children]
             matched = {n: tuple(i for i, c in enumerate(children) if n in c) for n in scores}
             scores = {n: sum(children[i][n] for i in matched[n]) * top.boost for n in scores}
+        scores = {n: s * (OP_BOOST if self.stored[n]["kind"] == "op" else 1.0)
+                  for n, s in scores.items()}
         key = lambda n: rank_key(len(matched.get(n, ())), sum(weights[i] for i in matched.get(n, ())) if top else 0.0,  # noqa: E731
                                  scores[n], _date(self.stored[n]), self.stored[n]["doc_order"])
         ranked = sorted(scores, key=key)

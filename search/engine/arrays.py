@@ -168,7 +168,7 @@ class ArrayExecutor:
     def substring(self, node: F.Substring) -> Hits:
         """Documents whose normalised text holds ``text``, scored as one bigram-field term."""
         words = bigrams_of(node.text)
-        if len(words) == 1:
+        if len(node.text) < 2:  # a lone character: only where the text has it alone
             return self.term(node.field, words[0]).times(node.boost)
         docs, positions = self.occurrences(node.field, words)
         docs, tf = _non_overlapping(docs, positions, node.text)
