@@ -115,3 +115,13 @@ def test_overlapping_occurrences_count_as_str_count_does():
     assert docs.tolist() == [4, 9] and counts.tolist() == ["哈哈哈哈哈".count("哈哈哈"), 1]
     docs, counts = _non_overlapping(np.array([4, 4]), np.array([0, 7]), "洗钱活动")
     assert counts.tolist() == [2]
+
+
+def test_prepare_spells_a_prefix_as_the_terms_it_runs(real_index):
+    executor = ArrayExecutor(Arrays(current(real_index)))
+    node = F.AllOf((F.Prefix("text", "犯罪"), F.Term("text", "洗钱")))
+    prepared = executor.prepare(node)
+    spelled = prepared.items[0]
+    assert isinstance(spelled, F.AnyOf) and all(t.text.startswith("犯罪") for t in spelled.items)
+    assert executor.run(Request(prepared)).page == executor.run(Request(node)).page
+    assert executor.prepare(F.Prefix("text", "zzzz")) == F.Nothing()

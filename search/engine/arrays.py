@@ -197,15 +197,29 @@ class ArrayExecutor:
         tf = tf.astype(np.float64)
         return Hits(docs, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.norm_average)))
 
-    def prefix(self, node: F.Prefix) -> list[Hits]:
-        """The boosted hits of the prefix's ``PREFIX_CAP`` most frequent terms."""
+    def prefix_terms(self, node: F.Prefix) -> list[str]:
+        """The prefix's ``PREFIX_CAP`` most frequent terms (ties: term order)."""
         field = self.arrays.fields.get(node.field)
         if field is None:
             return []
         lo, hi = field.terms.prefix_rows(node.text)
         df = np.diff(field.post_start[lo:hi + 1])
         chosen = lo + np.lexsort((np.arange(hi - lo), -df))[:F.PREFIX_CAP]
-        return [self.term(node.field, field.terms[row]).times(node.boost) for row in chosen]
+        return [field.terms[row] for row in chosen]
+
+    def prefix(self, node: F.Prefix) -> list[Hits]:
+        """The boosted hits of the prefix's terms."""
+        return [self.term(node.field, t).times(node.boost) for t in self.prefix_terms(node)]
+
+    def prepare(self, node: F.Node | None) -> F.Node | None:
+        """The node as it runs here, prefixes spelled as their terms (for highlighting)."""
+        def spell(n: F.Node) -> F.Node:
+            if not isinstance(n, F.Prefix):
+                return n
+            terms = [F.Term(n.field, t, n.boost) for t in self.prefix_terms(n)]
+            return F.any_of(terms) if terms else F.Nothing()
+
+        return None if node is None else F.transform(node, spell)
 
     def range(self, node: F.Range) -> Hits:
         """Documents whose numeric field lies in [low, high]; a filter, score 0."""
