@@ -96,3 +96,16 @@ def test_the_server_maps_the_arrays_rather_than_reading_them(opened):
         while base is not None and not isinstance(base, mmap.mmap):
             base = getattr(base, "base", None) if not isinstance(base, np.ndarray) else base.base
         assert isinstance(base, mmap.mmap) and not array.flags.owndata
+
+
+def test_an_empty_index_gets_empty_arrays(tmp_path):
+    from index.write import write_index
+    from search.engine.arrays import ArrayExecutor
+    from search.engine.execution import Request
+    from search.query import form as F
+
+    write_index([], tmp_path / "index", allow_empty=True)
+    arrays = Arrays(current(tmp_path / "index"))
+    assert arrays.doc_count == 0 and arrays.fields["text"].term("洗钱") == -1
+    found = ArrayExecutor(arrays).run(Request(F.Term("text", "洗钱"), facets=("theme",)))
+    assert (found.total, found.page, found.facets) == (0, [], {"theme": {}})
