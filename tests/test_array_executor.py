@@ -125,3 +125,23 @@ def test_prepare_spells_a_prefix_as_the_terms_it_runs(real_index):
     assert isinstance(spelled, F.AnyOf) and all(t.text.startswith("犯罪") for t in spelled.items)
     assert executor.run(Request(prepared)).page == executor.run(Request(node)).page
     assert executor.prepare(F.Prefix("text", "zzzz")) == F.Nothing()
+
+
+def test_typed_filters_and_the_operative_boost(real_index, monkeypatch):
+    from search.engine import ranking
+
+    arrays = Arrays(current(real_index))
+    executor = ArrayExecutor(arrays)
+    money, year = F.Term("text", "洗钱"), F.Range("year", 2016, 2016)
+    typed = executor.run(Request(money, filter_node=year, size=100))
+    both = executor.run(Request(F.AllOf((money, year)), size=100))
+    assert typed.total == both.total > 0 and typed.page == both.page
+    plain = executor.run(Request(money, size=1000))
+    monkeypatch.setattr(ranking, "OP_BOOST", 1.25)
+    boosted = executor.run(Request(money, size=1000))
+    kind = arrays.keywords["kind"]
+    score = dict(zip(plain.page, plain.scores))
+    for docnum, s in zip(boosted.page, boosted.scores):
+        factor = 1.25 if kind.keys[kind.ord[docnum]] == "op" else 1.0
+        assert s == pytest.approx(score[docnum] * factor)
+    assert boosted.page != plain.page  # operative paragraphs moved up
