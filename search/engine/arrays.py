@@ -88,7 +88,8 @@ class ArrayExecutor:
         self.arrays = arrays
         self.clock = clock
         self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
-        self.average = {name: (field.total_length / arrays.doc_count) or 1
+        documents = max(arrays.doc_count, 1)  # an empty index has nothing to average
+        self.average = {name: (field.total_length / documents) or 1
                         for name, field in arrays.fields.items()}
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
