@@ -78,7 +78,7 @@ def _check_order(reader, ids: list[str]) -> None:
     """Fail unless Whoosh numbered the documents in the order they were given."""
     if reader.doc_count_all() != len(ids):
         raise ValueError(f"index holds {reader.doc_count_all()} documents, arrays {len(ids)}")
-    for docnum in sorted({0, len(ids) // 3, len(ids) // 2, len(ids) - 1} if ids else ()):
+    for docnum in sorted({0, len(ids) // 3, len(ids) // 2, len(ids) - 1}) if ids else ():
         stored = reader.stored_fields(docnum).get("id")
         if stored != ids[docnum]:
             raise ValueError(f"docnum {docnum} is {stored!r} in the index, {ids[docnum]!r} here")
