@@ -131,6 +131,9 @@ class Engine:
         with self._lock:
             if self._current is None:
                 self._current = self._load()
+                # CURRENT was just read: the next look is due a RECHECK_SECONDS from now,
+                # not at once because time.monotonic() happens to exceed the interval.
+                self._checked = time.monotonic()
             elif self._rebuilt(self._current, force=True):
                 try:
                     replacement = self._load()
