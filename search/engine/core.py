@@ -206,7 +206,10 @@ class Engine:
         """Open the index and load the analyzers now (servers call it at start)."""
         from search.analysis import warm_up
 
+        from search.lexicon.cedict import dictionary
+
         warm_up()
+        dictionary()  # the English fallback's dictionary: seconds on first use otherwise
         self._searcher(self._state())
         parse("warm up")
 
