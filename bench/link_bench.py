@@ -117,11 +117,11 @@ def measure(size: int, seed: int) -> dict:
         documents, manifest = synthetic(size, seed, corpus_clauses()), {}
     paragraphs = sum(len(u.paragraphs) for d in documents for u in d.units)
     before = _rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     link(documents, manifest)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     links = sum(len(p.links) for d in documents for u in d.units for p in u.paragraphs)
-    return {"size": size, "paragraphs": paragraphs, "seconds": round(seconds, 2),
+    return {"size": size, "paragraphs": paragraphs, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
             "rss_before_mb": before, "peak_rss_mb": _rss_mb(), "links": links // 2}
 
 
@@ -157,8 +157,10 @@ def _row(row: dict, previous: dict | None) -> str:
     growth = ""
     if previous:
         growth = (f"  ×{row['paragraphs'] / previous['paragraphs']:.1f} paragraphs → "
-                  f"×{row['seconds'] / max(previous['seconds'], 1e-9):.1f} time")
-    return (f"{row['paragraphs']:>9} paragraphs  {row['seconds']:>8.2f} s  peak {row['peak_rss_mb']:>7.1f} MB "
+                  f"×{row['seconds'] / max(previous['seconds'], 1e-9):.1f} time, "
+                  f"×{row['cpu_seconds'] / max(previous['cpu_seconds'], 1e-9):.1f} CPU")
+    return (f"{row['paragraphs']:>9} paragraphs  {row['seconds']:>8.2f} s ({row['cpu_seconds']:.2f} s CPU)  "
+            f"peak {row['peak_rss_mb']:>7.1f} MB "
             f"(before linking {row['rss_before_mb']:.1f})  {row['links']} links{growth}")
 
 

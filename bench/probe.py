@@ -4,7 +4,8 @@ Run by bench/run.py in a fresh interpreter per measurement, so each system's imp
 dictionary and memory are its own. Prints one JSON object on stdout:
 
     probe.py cold    SYSTEM INDEX_DIR QUERY_JSON    phases of the first answer
-    probe.py warm    SYSTEM INDEX_DIR WARMUP REPEAT BUDGET_S   latency per query
+    probe.py warm    SYSTEM INDEX_DIR WARMUP REPEAT BUDGET_S [MIX]   latency per query
+    probe.py first   SYSTEM INDEX_DIR MIX       each query once, the first time it is seen
     probe.py profile SYSTEM INDEX_DIR ROUNDS TOP    cProfile of the query mix
     probe.py coldprofile SYSTEM INDEX_DIR QUERY_JSON TOP   cProfile of a cold start
 
@@ -88,11 +89,12 @@ def cold(system: str, index_dir: str, query_json: str) -> dict:
     }
 
 
-def warm(system: str, index_dir: str, warmup: int, repeat: int, budget_s: float) -> dict:
+def warm(system: str, index_dir: str, warmup: int, repeat: int, budget_s: float,
+         mix_path: str | None = None) -> dict:
     """Round-robin over the mix: ``warmup`` untimed rounds, then up to ``repeat`` timed."""
     from bench.mix import load_mix
 
-    mix = load_mix()
+    mix = load_mix(mix_path) if mix_path else load_mix()
     run, close = open_system(system, index_dir)
     rows = {bq.name: {"name": bq.name, "times_ms": [], "cpu_ms": [], "total": None,
                       "error": None} for bq in mix}
@@ -118,6 +120,22 @@ def warm(system: str, index_dir: str, warmup: int, repeat: int, budget_s: float)
                 row["cpu_ms"].append(cpu)
     close()
     return {"queries": list(rows.values()), "maxrss_kb": _maxrss_kb()}
+
+
+def first_seen(system: str, index_dir: str, mix_path: str) -> dict:
+    """Each query of the mix once, in a process that has answered only an unrelated query."""
+    from bench.mix import load_mix
+
+    mix = load_mix(mix_path)
+    run, close = open_system(system, index_dir)
+    run("会议", None)  # the index is open and the dictionary loaded; no mix query seen yet
+    rows = []
+    for bq in mix:
+        began = time.perf_counter()
+        total = run(bq.q, bq.filters)
+        rows.append({"name": bq.name, "ms": (time.perf_counter() - began) * 1000, "total": total})
+    close()
+    return {"queries": rows, "maxrss_kb": _maxrss_kb()}
 
 
 def profile(system: str, index_dir: str, rounds: int, top: int) -> dict:
@@ -202,8 +220,10 @@ def main(argv: list[str]) -> int:
     command, system, index_dir, rest = argv[0], argv[1], argv[2], argv[3:]
     if command == "cold" and len(rest) == 1:
         result = cold(system, index_dir, rest[0])
-    elif command == "warm" and len(rest) == 3:
-        result = warm(system, index_dir, int(rest[0]), int(rest[1]), float(rest[2]))
+    elif command == "warm" and len(rest) in (3, 4):
+        result = warm(system, index_dir, int(rest[0]), int(rest[1]), float(rest[2]), *rest[3:])
+    elif command == "first" and len(rest) == 1:
+        result = first_seen(system, index_dir, rest[0])
     elif command == "profile" and len(rest) == 2:
         result = profile(system, index_dir, int(rest[0]), int(rest[1]))
     elif command == "coldprofile" and len(rest) == 2:

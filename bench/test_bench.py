@@ -197,3 +197,30 @@ def test_run_options_are_bounded_with_clear_errors(capsys):
     with pytest.raises(SystemExit):
         parse_args(["--cold", "x"])
     assert "argument --cold: 'x' is not a whole number" in capsys.readouterr().err
+
+
+def test_a_generated_corpus_parses_into_exactly_its_paragraphs(tmp_path):
+    from bench.generate import FACTS_FILE, generate
+    from index.build import parse_corpus
+
+    facts = generate(tmp_path / "a", 700, seed=3)
+    documents, problems = parse_corpus(tmp_path / "a")
+    assert problems == [] and facts["paragraphs"] == 700
+    assert len(documents) == facts["files"] == sum(len(d.units) for d in documents)
+    assert sum(len(u.paragraphs) for d in documents for u in d.units) == 700
+    ids = [p.id for d in documents for u in d.units for p in u.paragraphs]
+    assert len(set(ids)) == 700
+    assert all(d.session and d.symbol for d in documents)
+    assert any(p.verb for d in documents for u in d.units for p in u.paragraphs)
+    generate(tmp_path / "b", 700, seed=3)
+    for path in sorted((tmp_path / "a").iterdir()):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+    assert (tmp_path / "a" / FACTS_FILE).exists()
+
+
+def test_the_scale_mix_is_valid():
+    from bench.scale import SCALE_MIX
+
+    mix = load_mix(SCALE_MIX)
+    assert len(mix) >= 30
+    assert any(q.name.startswith("rare-") for q in mix) and any(q.name.startswith("browse-") for q in mix)

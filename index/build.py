@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,11 +11,14 @@ from index.cap import cap_paragraphs
 from index.clean import clean
 from index.link import link
 from index.model import Document
+from index.pool import default_processes, ordered_map
+from index.progress import Phases
 from index.read import ReadError, display_name, read
 from index.structure import structure
 from index.tag import citation_targets, tag
 
 MANIFEST = "manifest.toml"
+PARSE_SERIAL_BELOW = 32  # files: fewer than this parse faster than a pool starts
 
 
 class CorpusError(RuntimeError):
@@ -41,6 +43,7 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     index_dir: str = ""
     notices: list[str] = field(default_factory=list)  # e.g. a paragraph indexed in pieces
+    phases: Phases | None = None  # per-phase counts and timings
 
     def summary(self) -> str:
         """One line for a log or a terminal."""
@@ -95,32 +98,50 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(p for p in corpus_dir.iterdir() if p.is_file() and p.suffix == ".txt")
 
 
-def parse_corpus(corpus_dir: str | Path, progress: Callable[[Iterable], Iterable] = iter) -> tuple[list[Document], list[Problem]]:
+def parse_corpus(corpus_dir: str | Path, phases: Phases | None = None,
+                 processes: int | None = None) -> tuple[list[Document], list[Problem]]:
     """Parse every file of a corpus; unusable ones become Problems, the rest still parse.
 
     A file is skipped when it cannot be read or parsed, when it is a link leading out of
     the corpus folder, or when it repeats ids an earlier file (in name order) already gave.
+    Files are parsed on ``processes`` workers (default: every core) and taken in name order.
     """
-    corpus_dir = Path(corpus_dir)
+    corpus_dir, phases = Path(corpus_dir), phases or Phases()
     files = corpus_files(corpus_dir)
     manifest, problems = _manifest_or_problem(corpus_dir)
     documents: list[Document] = []
     owners: dict[str, str] = {}  # paragraph and unit ids → the file that gave them
-    for path in progress(files):
-        try:
-            _inside(path, corpus_dir)
-            doc = parse_file(path, manifest.get(path.name))
-            _claim_ids(doc, owners)
-        except ReadError as exc:
-            problems.append(Problem(display_name(path), str(exc)))
-        except Exception as exc:  # noqa: BLE001 — one strange file must not stop the others
-            name = display_name(path)
-            problems.append(Problem(name, f"{name}: could not be parsed ({type(exc).__name__}: {exc})"))
-        else:
-            documents.append(doc)
-    link_citations(documents)
-    link(documents, manifest)  # lineage (issue 9): the same language across units
+    processes = 1 if len(files) < PARSE_SERIAL_BELOW else processes or default_processes()
+    with phases.phase("parsing", total=len(files), unit="files") as bar:
+        jobs = ((path, corpus_dir, manifest.get(path.name)) for path in files)
+        for parsed in ordered_map(_parse_one, jobs, processes):
+            if isinstance(parsed, Document):
+                try:
+                    _claim_ids(parsed, owners)
+                except ReadError as exc:
+                    parsed = Problem(parsed.name, str(exc))
+            (problems if isinstance(parsed, Problem) else documents).append(parsed)
+            bar.advance()
+    with phases.phase("linking", total=len(documents), unit="documents") as bar:
+        link_citations(documents)
+        bar.advance(len(documents))
+    with phases.phase("lineage", total=len(documents), unit="documents") as bar:
+        link(documents, manifest)  # lineage (issue 9): the same language across units
+        bar.advance(len(documents))
     return documents, problems
+
+
+def _parse_one(job: tuple[Path, Path, dict | None]) -> Document | Problem:
+    """Parse one file (in a worker); a file that cannot be used becomes a Problem."""
+    path, corpus_dir, facts = job
+    try:
+        _inside(path, corpus_dir)
+        return parse_file(path, facts)
+    except ReadError as exc:
+        return Problem(display_name(path), str(exc))
+    except Exception as exc:  # noqa: BLE001 — one strange file must not stop the others
+        name = display_name(path)
+        return Problem(name, f"{name}: could not be parsed ({type(exc).__name__}: {exc})")
 
 
 def _inside(path: Path, corpus_dir: Path) -> None:
@@ -152,20 +173,23 @@ def link_citations(documents: list[Document]) -> None:
                 para.cite_units = {c: targets[c] for c in para.cites if c in targets and targets[c] != unit.id}
 
 
-def build(corpus_dir: str | Path, index_dir: str | Path, progress: Callable[[Iterable], Iterable] = iter,
-          allow_empty: bool = False, wait: bool = True) -> BuildReport:
+def build(corpus_dir: str | Path, index_dir: str | Path, phases: Phases | None = None,
+          allow_empty: bool = False, wait: bool = True, processes: int | None = None) -> BuildReport:
     """Parse the corpus and publish a new generation; skipped files are listed in the report.
 
     Holds the writer lock from the start (waiting for it, or IndexBusy when not ``wait``);
-    EmptyBuild when nothing would be published and not ``allow_empty``.
+    EmptyBuild when nothing would be published and not ``allow_empty``. Parsing and
+    segmentation run on ``processes`` worker processes (default: every core).
     """
     from index.publish import writer_lock
     from index.write import EmptyBuild, write_index  # the writer pulls in Whoosh; parsing alone does not
 
+    phases = phases or Phases()
     with writer_lock(index_dir, wait=wait):
-        documents, problems = parse_corpus(corpus_dir, progress)
+        documents, problems = parse_corpus(corpus_dir, phases, processes)
         try:
-            written = write_index(documents, Path(index_dir), allow_empty=allow_empty)
+            written = write_index(documents, Path(index_dir), allow_empty=allow_empty,
+                                  phases=phases, processes=processes)
         except EmptyBuild as exc:
             if documents:
                 raise
@@ -180,4 +204,5 @@ def build(corpus_dir: str | Path, index_dir: str | Path, progress: Callable[[Ite
         problems=problems,
         index_dir=str(index_dir),
         notices=[notice for doc in documents for notice in doc.notices],
+        phases=phases,
     )

@@ -74,9 +74,9 @@ def paragraph_pairs(texts: list[str], lang: str, unit_of: list[int]) -> list[tup
     keep = (units[a] != units[b]) & (shared >= CANDIDATE_SHARED) & (containment >= CANDIDATE_CONTAINMENT)
     strings = [_text(c) for c in codes]
     found: dict[tuple[int, int], tuple[str, float]] = {}
-    for start in range(0, int(keep.sum()), PAIRS_CHUNK):
-        xs = a[keep][start:start + PAIRS_CHUNK].tolist()
-        ys = b[keep][start:start + PAIRS_CHUNK].tolist()
+    a, b = a[keep], b[keep]
+    for start in range(0, len(a), PAIRS_CHUNK):
+        xs, ys = a[start:start + PAIRS_CHUNK].tolist(), b[start:start + PAIRS_CHUNK].tolist()
         scores = cpdist([strings[x] for x in xs], [strings[y] for y in ys],
                         scorer=Indel.normalized_similarity, workers=WORKERS)
         for x, y, score in zip(xs, ys, scores.tolist()):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from whoosh import index as whoosh_index
 from index import publish
 from index.lineage_file import write_links
 from index.model import Document, Paragraph, Unit
-from search.store.array_writer import write_arrays
+from index.progress import Phases
+from search.store.array_writer import ArrayBuilder
+from search.store.preanalysed import PreAnalysed
 from search.store.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
 
 
@@ -28,24 +31,31 @@ class EmptyBuild(ValueError):
 
 
 def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = False,
-                wait: bool = True) -> int:
+                wait: bool = True, phases: Phases | None = None, processes: int | None = None) -> int:
     """Publish the index of ``documents`` as ``index_dir``'s new generation; return its paragraphs.
 
     Refuses (EmptyBuild) to publish an index with no paragraphs unless ``allow_empty``;
-    waits for another build's lock, or raises IndexBusy when not ``wait``.
+    waits for another build's lock, or raises IndexBusy when not ``wait``. Segmentation
+    runs on ``processes`` workers (default: every core); ``phases`` reports progress.
     """
-    index_dir = Path(index_dir)
+    index_dir, phases = Path(index_dir), phases or Phases()
     with publish.writer_lock(index_dir, wait=wait):
         staging = publish.new_generation(index_dir)
         try:
-            count, units = _write_segments(documents, staging)
+            count, units, arrays = _write_segments(documents, staging, phases, processes)
             _refuse_short(documents, units, count, allow_empty)
-            # Arrays beside the committed segments (search.store.arrays), published with them.
-            write_arrays(staging, iter_paragraph_fields(documents))
+            with phases.phase("arrays", total=count, unit="paragraphs") as bar:
+                # Beside the committed segments (search.store.arrays), published with them.
+                arrays.finish(staging)
+                bar.advance(count)
             _write_json(staging / UNITS_FILE, units)
-            write_links(documents, staging)  # lineage (issue 9): links.json, see index.lineage_file
+            with phases.phase("lineage", total=len(documents), unit="documents") as bar:
+                write_links(documents, staging)  # issue 9: links.json, see index.lineage_file
+                bar.advance(len(documents))
             _write_json(staging / STAMP_FILE, corpus_stamp(documents, count))
-            publish.publish(index_dir, staging)
+            with phases.phase("commit", total=1, unit="generations") as bar:
+                publish.publish(index_dir, staging)
+                bar.advance()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -83,30 +93,59 @@ def corpus_stamp(documents: list[Document], paragraphs: int) -> dict:
     }
 
 
-def _write_segments(documents: list[Document], directory: Path) -> tuple[int, list[dict]]:
-    """Add every paragraph to a new index in ``directory``; return (count, unit records)."""
-    ix = whoosh_index.create_in(str(directory), build_schema())
+def _write_segments(documents: list[Document], directory: Path, phases: Phases,
+                    processes: int | None = None) -> tuple[int, list[dict], ArrayBuilder]:
+    """Add every paragraph to a new index in ``directory``; (count, unit records, arrays).
+
+    The array builder gets the same worker postings as Whoosh, document by document; its
+    ``finish`` saves them once the segment is committed.
+    """
+    from index.postings import install
+    from index.segment import analyse_all
+
+    schema = build_schema()
+    ix = whoosh_index.create_in(str(directory), schema)
+    arrays = ArrayBuilder(schema)
+    # One segment, fed by the analysing workers: no sub-writers, nothing to merge after,
+    # and postings kept compactly in memory instead of pickled runs on disk.
     writer = ix.writer()
-    count = 0
-    units: list[dict] = []
-    seen: set[str] = set()
+    install(writer)
+    units = [unit_record(doc, unit) for doc in documents for unit in doc.units]
+    total = sum(len(unit["paragraphs"]) for unit in units)
+    texts = (para.text for doc in documents for unit in doc.units for para in unit.paragraphs)
     try:
-        for doc in documents:
-            for unit in doc.units:
-                units.append(unit_record(doc, unit))
-                for para in unit.paragraphs:
-                    if para.id in seen:
-                        raise ValueError(f"duplicate paragraph id {para.id!r} in {doc.name}")
-                    seen.add(para.id)
-                    writer.add_document(**paragraph_fields(doc, unit, para, count))
-                    count += 1
+        with phases.phase("segmentation", total=total, unit="paragraphs") as bar, \
+                closing(analyse_all(texts, processes, total=total)) as analysed:
+            for row, postings in zip(_rows(documents), analysed, strict=True):
+                row["text"] = PreAnalysed(row["text"], postings["text"])
+                row["text_bigram"] = PreAnalysed(row["text_bigram"], postings["text_bigram"])
+                arrays.add(row["doc_order"], row)
+                writer.add_document(**row)
+                bar.advance()
+        with phases.phase("writing", total=total, unit="paragraphs") as bar:
+            writer.commit(merge=False)  # a fresh index: no older segments to merge or optimize
+            bar.advance(total)
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         ix.close()
         raise
-    writer.commit(optimize=True)
     ix.close()
-    return count, units
+    return total, units, arrays
+
+
+def _rows(documents: list[Document]):
+    """The field values of every paragraph in order; ValueError on a duplicate id."""
+    seen: set[str] = set()
+    count = 0
+    for doc in documents:
+        for unit in doc.units:
+            for para in unit.paragraphs:
+                if para.id in seen:
+                    raise ValueError(f"duplicate paragraph id {para.id!r} in {doc.name}")
+                seen.add(para.id)
+                yield paragraph_fields(doc, unit, para, count)
+                count += 1
 
 
 def iter_paragraph_fields(documents: list[Document]):

@@ -17,7 +17,10 @@ from search.analysis import normalize
 
 # Relations of a content link, strongest first; an alignment prefers the stronger.
 STRENGTH = {"identical": 3, "edited": 2, "related": 1}
-GAP_SIMILAR = 0.3  # similarity from which two unpaired paragraphs in one gap are a rewrite
+# Similarity from which two unpaired paragraphs in one gap are a rewrite: two unrelated
+# Chinese paragraphs of the corpus score up to ~0.37 on shared characters alone.
+GAP_SIMILAR = 0.45
+ORDER_MIN_SHARE = 0.3  # pair by order only between units this much aligned by content
 MAX_GAP_PAIRS = 400  # wider gaps (units that are not versions of one another) are left unpaired
 
 
@@ -49,7 +52,23 @@ def align(a_ids: list[str], b_ids: list[str], links: dict[tuple[str, str], tuple
     """
     pos_a = {pid: n for n, pid in enumerate(a_ids)}
     pos_b = {pid: n for n, pid in enumerate(b_ids)}
-    ranked = sorted(((STRENGTH[rel], score, -abs(pos_a[a] / max(len(a_ids), 1) - pos_b[b] / max(len(b_ids), 1)), a, b, rel)
+    taken_a, taken_b = _by_content(links, pos_a, pos_b)
+    by_b = sorted(((pos_b[b], pos_a[a], a, b, rel) for a, (b, rel) in taken_a.items()))
+    kept = _increasing(by_b)
+    pairs = [(a, b, ("moved" if n not in kept else "unchanged" if rel == "identical" else "edited"))
+             for n, (_, _, a, b, rel) in enumerate(by_b)]
+    if len(kept) >= ORDER_MIN_SHARE * min(len(a_ids), len(b_ids)):  # versions of one text
+        pairs += _by_order(a_ids, b_ids, [by_b[n] for n in sorted(kept)], taken_a, taken_b, similar)
+    pairs.sort(key=lambda p: pos_b[p[1]])
+    paired_a = {a for a, _, _ in pairs}
+    paired_b = {b for _, b, _ in pairs}
+    return Alignment(pairs, [b for b in b_ids if b not in paired_b], [a for a in a_ids if a not in paired_a])
+
+
+def _by_content(links, pos_a: dict[str, int], pos_b: dict[str, int]) -> tuple[dict, set]:
+    """One to one, strongest link first; among equals, the pair nearer the same relative place."""
+    size_a, size_b = max(len(pos_a), 1), max(len(pos_b), 1)
+    ranked = sorted(((STRENGTH[rel], score, -abs(pos_a[a] / size_a - pos_b[b] / size_b), a, b, rel)
                      for (a, b), (rel, score) in links.items() if a in pos_a and b in pos_b), reverse=True)
     taken_a: dict[str, tuple[str, str]] = {}
     taken_b: set[str] = set()
@@ -57,15 +76,7 @@ def align(a_ids: list[str], b_ids: list[str], links: dict[tuple[str, str], tuple
         if a not in taken_a and b not in taken_b:
             taken_a[a] = (b, rel)
             taken_b.add(b)
-    by_b = sorted(((pos_b[b], pos_a[a], a, b, rel) for a, (b, rel) in taken_a.items()))
-    kept = _increasing(by_b)
-    pairs = [(a, b, ("moved" if n not in kept else "unchanged" if rel == "identical" else "edited"))
-             for n, (_, _, a, b, rel) in enumerate(by_b)]
-    pairs += _by_order(a_ids, b_ids, [by_b[n] for n in sorted(kept)], taken_a, taken_b, similar)
-    pairs.sort(key=lambda p: pos_b[p[1]])
-    paired_a = {a for a, _, _ in pairs}
-    paired_b = {b for _, b, _ in pairs}
-    return Alignment(pairs, [b for b in b_ids if b not in paired_b], [a for a in a_ids if a not in paired_a])
+    return taken_a, taken_b
 
 
 def _increasing(by_b: list[tuple]) -> set[int]:

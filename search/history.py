@@ -35,7 +35,7 @@ def paragraph_history(engine, pid: str) -> dict | None:
     own = engine.paragraph(pid)
     if own is None:
         return None
-    links = load_links(engine.index_dir)
+    links = load_links(engine.generation())
     me = _brief(own)
     rows = []
     for link in links["paragraphs"].get(pid, [])[:MAX_COUNTERPARTS]:
@@ -92,7 +92,7 @@ def _versions(rows: list[dict], relations: dict[str, list[str]]) -> dict:
 
 def unit_lineage(engine, uid: str) -> dict:
     """The units related to ``uid`` (with their symbols) and the paragraphs citing it."""
-    links = load_links(engine.index_dir)
+    links = load_links(engine.generation())
     metas = {meta["id"]: meta for meta in engine.units()}
     related = [{"relation": rel, "unit": other, "symbol": metas[other].get("symbol") or other,
                 "label": metas[other].get("label"), "year": metas[other].get("year")}
@@ -107,7 +107,7 @@ def compare_units(engine, a: str, b: str) -> dict | None:
     ua, ub = engine.unit(a), engine.unit(b)
     if ua is None or ub is None:
         return None
-    links = load_links(engine.index_dir)
+    links = load_links(engine.generation())
     texts = {p["id"]: p for p in ua["paragraphs"] + ub["paragraphs"]}
     pair_links = {(p["id"], lk["id"]): (lk["relation"], lk["score"])
                   for p in ua["paragraphs"] for lk in links["paragraphs"].get(p["id"], [])

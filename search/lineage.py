@@ -1,8 +1,8 @@
 """Reading a paragraph's lineage: the links the build stored, word-level changes, comparisons.
 
-The build (index.link) writes ``links.json`` beside ``units.json``; it is read here once
-per index generation (the stamp tells a rebuilt index) and joined with the engine's
-paragraph and unit records. Diffs run over words (Chinese words from the project's
+The build (index.link) writes ``links.json`` beside ``units.json`` in each generation; it
+is read once per generation (``Engine.generation()``: the one the request's snapshot reads,
+not whatever CURRENT names by then) and joined with the engine's paragraph and unit records. Diffs run over words (Chinese words from the project's
 segmenter, so the UN dictionary's terms stay whole), never over characters, and come
 back as segments ``(op, text)`` with op in eq / del / ins; ``diff_html`` escapes them.
 """
@@ -17,32 +17,31 @@ from pathlib import Path
 
 from search.analysis import ConcordTokenizer, normalize
 from search.store.schema import LINKS_FILE
-from search.errors import IndexMissing
-from search.store.generation import current
 
 VERSION_RELATIONS = ("earlier_version", "later_version", "draft_of", "adopted_as", "translation_of")
 _TOKENIZER = ConcordTokenizer("words")
-_cache: dict[str, tuple] = {}
+KEEP = 2  # generations whose lineage stays in memory
+_cache: dict[str, dict] = {}
 _lock = threading.Lock()
 
 
-def load_links(index_dir: Path) -> dict:
-    """The lineage file of the live generation (empty when it has none), cached per generation."""
-    index_dir = Path(index_dir)
-    try:
-        generation = current(index_dir)
-    except IndexMissing:
-        generation = index_dir  # a generation's own directory
-    cached = _cache.get(str(index_dir))
-    if cached is not None and cached[0] == generation:  # a generation never changes
-        return cached[1]
-    path = generation / LINKS_FILE
+def load_links(generation: Path) -> dict:
+    """The lineage file of one index generation (empty when it has none), read once.
+
+    A generation never changes once published, so its directory is the cache key.
+    """
+    key = str(generation)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    path = Path(generation) / LINKS_FILE
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data.setdefault("paragraphs", {})
-    data.setdefault("units", {})
-    data.setdefault("cited_by", {})
+    for part in ("paragraphs", "units", "cited_by"):
+        data.setdefault(part, {})
     with _lock:
-        _cache[str(index_dir)] = (generation, data)
+        if len(_cache) >= KEEP:  # the live generation and the one before it
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = data
     return data
 
 

@@ -1,9 +1,7 @@
 """The array executor against the Whoosh reference: same matches, totals, facets, top 10.
 
-The reference runs Whoosh on ``to_whoosh`` of each node, with bigram phrases resolved as
-the engine resolves them (``resolve_bigrams``) and prefixes expanded as the form says.
-Two corpora: the real one and a generated one (the corpus's clauses recombined, with
-other years), for one query mix built from the words of the bench queries.
+The mix and the reference are bench/array_mix.py's. Two corpora: the real one and a
+generated one (the corpus's clauses recombined, with other years).
 """
 
 from __future__ import annotations
@@ -11,155 +9,17 @@ from __future__ import annotations
 import copy
 import random
 import re
-import tomllib
-from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from whoosh import index as whoosh_index
-from whoosh import query as Q
 
-from search.analysis import normalize, segment
+from bench.array_mix import FACET_LIST, Reference, query_mix
 from search.engine.arrays import ArrayExecutor
-from search.engine.execution import Request, child_weight, rank_key
+from search.engine.execution import Request
 from search.engine.ranking import top_at_least
-from search.engine.reference import to_whoosh
-from search.engine.rewrite import SubstringQuery, resolve_bigrams
-from search.facets import facet_keys
 from search.query import form as F
 from search.store.arrays import Arrays
 from search.store.generation import current
-from search.store.schema import FACETS
-
-ROOT = Path(__file__).resolve().parent.parent
-FACET_LIST = FACETS
-
-
-def _bench_words() -> list[list[str]]:
-    """The analysed words of each bench query (syntax stripped)."""
-    mix = tomllib.loads((ROOT / "bench" / "queries.toml").read_text(encoding="utf-8"))
-    found = []
-    for query in mix["query"]:
-        text = re.sub(r"\w+:\S+|\bOR\b|[\"*]", " ", query["q"])
-        words = segment(text)
-        if words and words not in found:
-            found.append(words)
-    return found
-
-
-def query_mix() -> list[tuple[str, F.Node | None, dict]]:
-    """(name, query, filters): every node kind, over the bench queries' words."""
-    mix: list[tuple[str, F.Node | None, dict]] = []
-    groups = _bench_words()
-    for words in groups:
-        name = "+".join(words)
-        terms = [F.Term("text", w) for w in words]
-        mix.append((name, F.all_of(terms), {}))
-        if len(words) > 1:
-            mix.append((f"phrase {name}", F.Phrase("text", tuple(words)), {}))
-            mix.append((f"any {name}", F.AnyOf(tuple(terms), boost=1.5), {}))
-        joined = "".join(words)
-        if all("\u4e00" <= ch <= "\u9fff" for ch in joined) and len(joined) >= 2:
-            mix.append((f"substring {joined}", F.Substring("text_bigram", joined), {}))
-            mix.append((f"word or substring {joined}", F.AnyOf(
-                (F.all_of(terms), F.Substring("text_bigram", joined, boost=0.5))), {}))
-        mix.append((f"prefix {words[0][:1]}", F.Prefix("text", words[0][:1]), {}))
-    t = {w[0]: F.Term("text", w[0]) for w in groups}
-    money, cyber, corrupt = t["洗钱"], t["网络犯罪"], t["腐败"]
-    mix += [
-        ("at least 2 of 3", F.AtLeast((money, cyber, corrupt), 2, ("a", "b", "c")), {}),
-        ("at least 1 of 3", F.AtLeast((money, t["贩运"] if "贩运" in t else cyber, corrupt), 1), {}),
-        ("at least under without", F.Without(F.AtLeast((money, corrupt, t["技术援助"]), 1), cyber), {}),
-        ("without", F.Without(corrupt, money), {}),
-        ("maybe theme", F.Maybe(money, F.Term("theme", "money-laundering", boost=0.3)), {}),
-        ("year range", F.AllOf((corrupt, F.Range("year", 2011, 2016))), {}),
-        ("filtered", money, {"session": ("ga-68", "ga-71"), "kind": ("op",)}),
-        ("empty filter value", money, {"session": ("no-such-session",)}),
-        ("theme filter", corrupt, {"theme": ("corruption", "cybercrime")}),
-        ("browse", None, {}),
-        ("browse without", F.Without(F.Every(), money), {}),
-        ("nothing", F.Nothing(), {}),
-        ("unit term", F.AnyOf((F.Term("unit", "A-RES-71-209", boost=2.0), money)), {}),
-    ]
-    return mix
-
-
-def _reference_form(node: F.Node | None, reader) -> F.Node | None:
-    """``node`` with the form's meaning spelled out for Whoosh.
-
-    Prefixes become their PREFIX_CAP most frequent terms (ties: term order); a one-child AnyOf/AllOf passes its boost down (Whoosh drops it).
-    """
-    def spell(n: F.Node) -> F.Node:
-        if isinstance(n, F.Prefix):
-            terms = [t for t in reader.field_terms(n.field) if t.startswith(n.text)]
-            terms = sorted(terms, key=lambda t: (-reader.doc_frequency(n.field, t), t))[:F.PREFIX_CAP]
-            return F.AnyOf(tuple(F.Term(n.field, t, n.boost) for t in terms)) if terms else F.Nothing()
-        if isinstance(n, (F.AnyOf, F.AllOf)) and len(n.items) == 1:
-            return replace(n.items[0], boost=n.items[0].boost * n.boost)
-        return n
-
-    return None if node is None else F.transform(node, spell)
-
-
-class Reference:
-    """Whoosh over one index: the reference answer of a request."""
-
-    def __init__(self, index_dir: Path):
-        self.ix = whoosh_index.open_dir(str(current(index_dir)))
-        self.searcher = self.ix.searcher()
-        self.stored = [self.searcher.stored_fields(n) for n in range(self.searcher.doc_count_all())]
-        self.normalized = [normalize(d.get("text", "")) for d in self.stored]
-        self.average = sum(map(len, self.normalized)) / len(self.normalized)
-
-    def scores(self, node: F.Node, allowed) -> dict[int, float]:
-        if allowed is not None and not allowed:
-            return {}  # Whoosh reads an empty filter as none at all
-        query = resolve_bigrams(to_whoosh(_reference_form(node, self.searcher.reader())),
-                                self.normalized, self.average)
-        # A range is a filter (score 0); Whoosh would score each match 1.
-        query = query.accept(lambda q: SubstringQuery(str(q), dict.fromkeys(
-            self.searcher.docs_for_query(q), 0.0)) if isinstance(q, Q.NumericRange) else q)
-        return dict(self.searcher.search(query, filter=allowed, limit=None).items())
-
-    def allowed(self, filters: dict) -> set[int] | None:
-        if not filters:
-            return None
-        query = Q.And([Q.Or([Q.Term(f, v) for v in values]) for f, values in filters.items()])
-        return set(self.searcher.docs_for_query(query))
-
-    def run(self, node: F.Node | None, filters: dict, size: int = 10) -> dict:
-        allowed = self.allowed(filters)
-        everything = range(len(self.stored))
-        if node is None or F.is_browse(node):
-            hits = [n for n in (everything if node is None else self.scores(node, None))
-                    if allowed is None or n in allowed]
-            ranked = sorted(hits, key=lambda n: self.stored[n]["doc_order"])
-            return self._answer(hits, ranked[:size], {}, None)
-        scores = self.scores(node, allowed)
-        top, matched = top_at_least(node), {}
-        if top is not None:  # Whoosh cannot score AtLeast: the sum of the matching children
-            children = [self.scores(c, None) for c in top.items]
-            weights = [child_weight(len(c), len(self.stored)) for c in children]
-            matched = {n: tuple(i for i, c in enumerate(children) if n in c) for n in scores}
-            scores = {n: sum(children[i][n] for i in matched[n]) * top.boost for n in scores}
-        key = lambda n: rank_key(len(matched.get(n, ())), sum(weights[i] for i in matched.get(n, ())) if top else 0.0,  # noqa: E731
-                                 scores[n], _date(self.stored[n]), self.stored[n]["doc_order"])
-        ranked = sorted(scores, key=key)
-        full = sum(1 for n in scores if len(matched[n]) == len(top.items)) if top else len(scores)
-        return self._answer(list(scores), ranked[:size], scores, full, matched)
-
-    def _answer(self, hits, page, scores, full, matched=None) -> dict:
-        facets = {f: dict(Counter(k for n in hits for k in facet_keys(self.stored[n], f)))
-                  for f in FACET_LIST}
-        return {"total": len(hits), "full": len(hits) if full is None else full, "page": page,
-                "scores": [scores.get(n, 0.0) for n in page], "facets": facets,
-                "matched": [(matched or {}).get(n, ()) for n in page]}
-
-
-def _date(stored: dict) -> int:
-    digits = "".join(ch for ch in (stored.get("date") or "")[:10] if ch.isdigit())
-    return int(digits) if len(digits) == 8 else 0
 
 
 def _compare(index_dir: Path, reference: Reference):
@@ -255,3 +115,33 @@ def test_overlapping_occurrences_count_as_str_count_does():
     assert docs.tolist() == [4, 9] and counts.tolist() == ["哈哈哈哈哈".count("哈哈哈"), 1]
     docs, counts = _non_overlapping(np.array([4, 4]), np.array([0, 7]), "洗钱活动")
     assert counts.tolist() == [2]
+
+
+def test_prepare_spells_a_prefix_as_the_terms_it_runs(real_index):
+    executor = ArrayExecutor(Arrays(current(real_index)))
+    node = F.AllOf((F.Prefix("text", "犯罪"), F.Term("text", "洗钱")))
+    prepared = executor.prepare(node)
+    spelled = prepared.items[0]
+    assert isinstance(spelled, F.AnyOf) and all(t.text.startswith("犯罪") for t in spelled.items)
+    assert executor.run(Request(prepared)).page == executor.run(Request(node)).page
+    assert executor.prepare(F.Prefix("text", "zzzz")) == F.Nothing()
+
+
+def test_typed_filters_and_the_operative_boost(real_index, monkeypatch):
+    from search.engine import ranking
+
+    arrays = Arrays(current(real_index))
+    executor = ArrayExecutor(arrays)
+    money, year = F.Term("text", "洗钱"), F.Range("year", 2016, 2016)
+    typed = executor.run(Request(money, filter_node=year, size=100))
+    both = executor.run(Request(F.AllOf((money, year)), size=100))
+    assert typed.total == both.total > 0 and typed.page == both.page
+    plain = executor.run(Request(money, size=1000))
+    monkeypatch.setattr(ranking, "OP_BOOST", 1.25)
+    boosted = executor.run(Request(money, size=1000))
+    kind = arrays.keywords["kind"]
+    score = dict(zip(plain.page, plain.scores))
+    for docnum, s in zip(boosted.page, boosted.scores):
+        factor = 1.25 if kind.keys[kind.ord[docnum]] == "op" else 1.0
+        assert s == pytest.approx(score[docnum] * factor)
+    assert boosted.page != plain.page  # operative paragraphs moved up

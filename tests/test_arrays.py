@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
@@ -89,6 +91,21 @@ def test_prefixes_and_lookups_binary_search_the_sorted_tables(opened):
 
 def test_the_server_maps_the_arrays_rather_than_reading_them(opened):
     arrays, _ = opened
-    assert isinstance(arrays.fields["text"].post_doc, np.memmap)
-    assert isinstance(arrays.keywords["theme"].val, np.memmap)
-    assert isinstance(arrays.ids.data, np.memmap)
+    for array in (arrays.fields["text"].post_doc, arrays.keywords["theme"].val, arrays.ids.data):
+        base = array
+        while base is not None and not isinstance(base, mmap.mmap):
+            base = getattr(base, "base", None) if not isinstance(base, np.ndarray) else base.base
+        assert isinstance(base, mmap.mmap) and not array.flags.owndata
+
+
+def test_an_empty_index_gets_empty_arrays(tmp_path):
+    from index.write import write_index
+    from search.engine.arrays import ArrayExecutor
+    from search.engine.execution import Request
+    from search.query import form as F
+
+    write_index([], tmp_path / "index", allow_empty=True)
+    arrays = Arrays(current(tmp_path / "index"))
+    assert arrays.doc_count == 0 and arrays.fields["text"].term("洗钱") == -1
+    found = ArrayExecutor(arrays).run(Request(F.Term("text", "洗钱"), facets=("theme",)))
+    assert (found.total, found.page, found.facets) == (0, [], {"theme": {}})

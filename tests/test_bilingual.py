@@ -68,3 +68,16 @@ def test_paragraphs_align_across_languages(engine):
     assert en["other_lang"] == "A-RES-71-209/op4"
     assert en["lang"] == "en" and zh["lang"] == "zh"
     assert engine.paragraph("A-RES-71-209/op40")["other_lang"] is None
+
+
+def test_a_chinese_word_outside_the_glossary_finds_english_text_through_the_dictionary(engine):
+    # 政策 is in no glossary entry; CC-CEDICT glosses it "policy", which op3 says ("policies").
+    page = engine.search("政策", {"lang": ["en"]})
+    assert ids(page) == ["A-RES-71-209.en/op3"]
+    assert engine.search("政策")["total"] > page["total"]  # and the Chinese paragraphs too
+
+
+def test_an_english_word_outside_the_glossary_finds_both_languages(engine):
+    page = engine.search("policies")
+    langs = {r["id"].split("/")[0].endswith(".en") for r in page["results"]}
+    assert langs == {True, False} and page["reading"]["en"].startswith("searching policies → 政策")

@@ -25,7 +25,7 @@ def fetch(client, url: str, **headers):
 
 
 @pytest.mark.parametrize("url", ["/?q=洗钱", "/api/search?q=洗钱", "/documents", "/static/concord.css",
-                                 "/static/concord.js", "/export.csv?q=洗钱"])
+                                 "/static/concord.js"])
 def test_compressed_when_asked_and_the_same_bytes_unpacked(client, url):
     _, plain_headers, plain = fetch(client, url)
     status, headers, packed = fetch(client, url, **{"Accept-Encoding": "gzip, deflate, br"})
@@ -42,6 +42,12 @@ def test_compressed_when_asked_and_the_same_bytes_unpacked(client, url):
     assert "Accept-Encoding" in headers["Vary"]
 
 
+def test_streamed_exports_are_sent_as_they_are_made_not_gathered_to_be_compressed(client):
+    status, headers, body = fetch(client, "/export.csv?q=洗钱", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and "Content-Encoding" not in headers
+    assert body.decode("utf-8-sig").startswith("id,url,")
+
+
 def test_not_compressed_when_not_asked_or_too_small(client):
     assert "Content-Encoding" not in fetch(client, "/?q=洗钱", **{"Accept-Encoding": "identity"})[1]
     assert "Content-Encoding" not in fetch(client, "/?q=洗钱", **{"Accept-Encoding": "gzip;q=0"})[1]
@@ -52,7 +58,8 @@ def test_not_compressed_when_not_asked_or_too_small(client):
 def test_static_files_are_cacheable_with_validation(client):
     status, headers, _ = fetch(client, "/static/concord.css", **{"Accept-Encoding": "gzip"})
     assert status == 200 and headers["ETag"].startswith('W/"'), "the gzip form has a weak validator"
-    assert headers.get("Last-Modified") and "no-cache" in headers.get("Cache-Control", "no-cache")
+    cache = headers["Cache-Control"]  # the app's policy (web/app.py): kept, then revalidated
+    assert headers.get("Last-Modified") and ("max-age" in cache or "no-cache" in cache)
     again = fetch(client, "/static/concord.css", **{"Accept-Encoding": "gzip",
                                                     "If-None-Match": headers["ETag"]})
     assert again[0] == 304 and again[2] == b""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import time
 import urllib.request
 
 import pytest
@@ -56,7 +55,7 @@ def test_redirects_never_name_the_clients_host(client):
 @pytest.mark.parametrize("url", URLS)
 def test_every_response_has_cache_control_and_the_security_headers(client, url):
     headers = get(client, url).headers
-    assert headers["Cache-Control"] in ("no-cache", "no-store", "public, max-age=3600")
+    assert headers["Cache-Control"] in ("no-cache", "no-store")
     for name, value in SECURITY_HEADERS.items():
         assert headers[name] == value
 
@@ -70,7 +69,7 @@ def test_errors_are_not_stored_and_pages_revalidate(client):
 @pytest.mark.parametrize("name", ["concord.css", "concord.js"])
 def test_static_files_have_an_etag_and_answer_304(client, name):
     first = get(client, f"/static/{name}")
-    assert first.status_code == 200 and "max-age=3600" in first.headers["Cache-Control"]
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
     again = get(client, f"/static/{name}", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
 
@@ -139,10 +138,9 @@ def test_99_idle_connections_do_not_stop_the_server(served):
     with running(served) as address:
         crowd = idle(address, 99)
         try:
-            started = time.monotonic()
             url = f"http://{address[0]}:{address[1]}/api/search?q=x"
-            assert urllib.request.urlopen(url, timeout=10).status == 200
-            assert time.monotonic() - started < 5
+            # With waitress's own limit (100) it would wait for the 120 s channel timeout.
+            assert urllib.request.urlopen(url, timeout=60).status == 200
         finally:
             for conn in crowd:
                 conn.close()
@@ -170,7 +168,10 @@ def test_concord_serve_takes_the_connection_bounds_and_says_where_it_listens(rea
          "--connection-limit", "50", "--channel-timeout", "5"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        line = process.stderr.readline()
+        for _ in range(20):  # the engine may log a line or two while it warms up
+            line = process.stderr.readline()
+            if line.startswith("Serving Concord on ") or not line:
+                break
         assert line.startswith("Serving Concord on http://127.0.0.1:")
         url = line.split()[-1]
         assert int(url.rsplit(":", 1)[1].strip("/")) > 0

@@ -135,3 +135,10 @@ def test_word_diff_escapes_everything():
     html = diff_html(word_diff("强调法治 " + XSS, "强调法治和发展 " + XSS + "<b>"))
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "<ins>和发展</ins>" in html
+
+
+def test_the_change_facet_shows_within_chosen_resolutions(client):
+    assert 'id="facet-change"' not in client.get("/?q=法证学").get_data(as_text=True)
+    assert 'id="facet-change"' in client.get("/?unit=A-RES-80-229").get_data(as_text=True)
+    chosen = client.get("/?q=法证学&change=edited").get_data(as_text=True)
+    assert 'id="facet-change"' in chosen and 'data-key="edited"' in chosen

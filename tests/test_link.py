@@ -173,3 +173,21 @@ def test_align_finds_moves_and_pairs_a_lone_rewrite_by_order():
     result = align(a, b, links)
     assert result.summary() == {"unchanged": 2, "edited": 2, "moved": 1, "added": 0, "removed": 0}
     assert ("A/op1", "B/op3", "moved") in result.pairs and ("A/op4", "B/op9", "edited") in result.pairs
+
+
+def test_align_pairs_by_order_only_between_versions_of_one_text():
+    a = ["A/op1", "A/op2", "A/op3", "A/op4", "A/op5"]
+    b = ["B/op1", "B/op2", "B/op3", "B/op4", "B/op5"]
+    one_link = {("A/op1", "B/op1"): ("related", 0.4)}  # 1 of 5 aligned: not versions
+    result = align(a, b, one_link, lambda x, y: 0.9)
+    assert result.summary() == {"unchanged": 0, "edited": 1, "moved": 0, "added": 4, "removed": 4}
+
+
+def test_align_takes_the_most_similar_in_a_wide_gap_without_crossing():
+    a = ["A/op1", "A/op2", "A/op3", "A/op9"]
+    b = ["B/op1", "B/op2", "B/op3", "B/op9"]
+    links = {("A/op1", "B/op1"): ("identical", 1.0), ("A/op9", "B/op9"): ("identical", 1.0)}
+    alike = {("A/op2", "B/op3"): 0.8, ("A/op3", "B/op2"): 0.7}  # crossing: only the better one
+    result = align(a, b, links, lambda x, y: alike.get((x, y), 0.1))
+    assert ("A/op2", "B/op3", "edited") in result.pairs
+    assert result.removed == ["A/op3"] and result.added == ["B/op2"]

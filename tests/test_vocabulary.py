@@ -187,7 +187,7 @@ def test_statutes_and_agencies_read_as_their_un_concept(typed, concept):
 @pytest.mark.parametrize("typed, concept", [
     ("野生動物走私", "wildlife_trafficking"), ("槍枝走私", "firearms_trafficking"),
     ("文物走私", "trafficking_cultural_property"), ("走私毒品", "drug_trafficking"),
-    ("走私 槍枝", "firearms_trafficking"),
+    ("走私 槍枝", "firearms_trafficking"), ("贩毒走私", "drug_trafficking"),
 ])
 def test_smuggling_an_object_is_the_un_trafficking_concept_for_it(typed, concept):
     from search.lexicon import glossary, match_chinese
@@ -220,3 +220,17 @@ def test_taiwan_wildlife_smuggling_finds_the_wildlife_trafficking_paragraphs(eng
     un = engine.search("非法贩运野生动植物", size=100)
     assert taiwan["total"] == un["total"] > 0
     assert {r["id"] for r in taiwan["results"]} == {r["id"] for r in un["results"]}
+
+
+def test_only_a_sure_correction_stands_in_for_the_query():
+    from search.engine.suggest import confident
+
+    assert confident("money launderng", "money laundering")
+    assert confident("洗线", "洗钱")  # the speller changes one character of like sound only
+    assert not confident("artificial intelligence", "criminal intelligence")
+
+
+def test_an_unsure_correction_is_offered_not_shown(engine):
+    found = engine.search("artificial intelligence")
+    assert found["suggestion"] == "criminal intelligence"
+    assert "showing results for" not in found["reading"]["en"]

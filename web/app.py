@@ -22,7 +22,6 @@ DEFAULTS = {
     "DEFAULT_UI": i18n.DEFAULT_LANGUAGE,
     "EXPORT_LIMIT": 1000,
     "MAX_SIZE": MAX_SIZE,
-    "SEND_FILE_MAX_AGE_DEFAULT": 3600,  # static files; no version in their names: revalidate after
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -143,14 +142,12 @@ def _relative_location(response) -> None:
 
 
 def _cache_headers(response) -> None:
-    """Cache-Control on every response: static files by max-age and ETag, errors not kept."""
-    if "Cache-Control" in response.headers and request.path.startswith("/static/"):
-        return  # send_static_file set max-age, ETag and Last-Modified
+    """Cache-Control on every response: errors not kept, the rest revalidated every time."""
     if response.status_code >= 400:
         response.headers["Cache-Control"] = "no-store"
         return
-    # Answers change when a new generation is published (and carry their own timing):
-    # a cache may keep them but must ask again every time.
+    # Answers change when a new generation is published, and static files carry no version
+    # in their names: a cache may keep them but must ask again (static files answer 304).
     response.headers["Cache-Control"] = "no-cache"
 
 

@@ -11,15 +11,6 @@ DEFAULT_CORPUS = "corpus"
 DEFAULT_INDEX = "var/index"
 
 
-def _progress(items):
-    """A progress bar on a terminal, nothing otherwise (the summary line follows)."""
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        return tqdm(list(items), desc="parsing", unit="file", file=sys.stderr)
-    return items
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
     """Print the units and paragraphs of one file."""
     from index.build import load_manifest, parse_file
@@ -49,13 +40,16 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Parse the corpus and publish the index; exit 1 when a file was skipped (see the README)."""
     from index.build import CorpusError, build
+    from index.progress import Phases
     from index.publish import IndexBusy
     from index.write import EmptyBuild
 
+    phases = Phases.for_stream(sys.stderr)  # bars on a terminal
     try:
-        report = build(args.corpus, args.index, progress=_progress,
+        report = build(args.corpus, args.index, phases=phases,
                        allow_empty=getattr(args, "allow_empty", False),
-                       wait=not getattr(args, "no_wait", False))
+                       wait=not getattr(args, "no_wait", False),
+                       processes=getattr(args, "processes", None))
     except IndexBusy as exc:
         print(f"concord: {exc}", file=sys.stderr)
         return 3
@@ -67,6 +61,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(report.summary())
     for notice in report.notices:
         print(f"concord: note: {notice}", file=sys.stderr)
+    if not phases.bars:  # no bars were shown: say where the time went, in one line
+        print(phases.summary(), file=sys.stderr)
     for problem in report.problems:
         print(f"concord: skipped {problem.message}", file=sys.stderr)
     return 1 if report.problems else 0
@@ -101,32 +97,63 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the web app with waitress, building the index first when it is missing or stale."""
+    """Serve the web app (waitress; gunicorn with --workers > 1), building the index when needed."""
     from index.publish import tidy
-    from search.engine import IndexMismatch, IndexMissing
-    from web.app import close_engine, create_app, get_engine
-    from web.server import listening, make_server
+    from web import server
+    from web.app import close_engine, create_app
 
+    if args.workers < 1 or args.threads < 1:
+        print("concord: --workers and --threads must be at least 1", file=sys.stderr)
+        return 2
     tidy(args.index)  # old generations and what killed builds left behind
     app = create_app({"INDEX_DIR": str(args.index)})
-    with app.app_context():  # load the segmenter and open the index before the first request
-        engine = get_engine()
-        try:
-            engine.warm_up()
-        except (IndexMissing, IndexMismatch) as exc:
-            print(f"concord: {exc} — building it now from {args.corpus}", file=sys.stderr)
-            code = cmd_build(args)
-            if code > 1:  # refused, busy or unusable corpus: nothing to serve
-                return code
-            engine.warm_up()  # the engine opens the index it failed to open before
-    server = make_server(app, args.host, args.port, args.threads,
-                         connection_limit=args.connection_limit, channel_timeout=args.channel_timeout)
-    print(f"Serving Concord on {' '.join(listening(server))}", file=sys.stderr, flush=True)
+    code = _ready_index(app, args)
+    if code:
+        return code
     try:
-        server.run()
+        if args.workers == 1:
+            serving = server.make_server(app, args.host, args.port, args.threads,
+                                         connection_limit=args.connection_limit,
+                                         channel_timeout=args.channel_timeout)
+            print(f"Serving Concord on {' '.join(server.listening(serving))}", file=sys.stderr, flush=True)
+            serving.run()
+        else:
+            server.serve_gunicorn(app, args.host, args.port, args.workers, args.threads,
+                                  connection_limit=args.connection_limit,
+                                  channel_timeout=args.channel_timeout)
     finally:
         close_engine(app)
     return 0
+
+
+def _ready_index(app, args: argparse.Namespace) -> int:
+    """Make sure the index opens (building it when missing or stale); 0 when it does."""
+    from search.engine import IndexMismatch, IndexMissing
+
+    try:
+        _open_index(app, args.workers)
+    except (IndexMissing, IndexMismatch) as exc:
+        print(f"concord: {exc} — building it now from {args.corpus}", file=sys.stderr)
+        code = cmd_build(args)
+        if code > 1:  # refused, busy or unusable corpus: nothing to serve
+            return code
+        _open_index(app, args.workers)  # the engine opens the index it failed to open before
+    return 0
+
+
+def _open_index(app, workers: int) -> None:
+    """One process: open the engine now. Several: check the stamp; each worker opens its own."""
+    from search.analysis import warm_up
+    from search.store.generation import current
+    from search.store.stamp import check_stamp
+    from web.app import get_engine
+
+    if workers == 1:
+        with app.app_context():  # load the segmenter and open the index before the first request
+            get_engine().warm_up()
+        return
+    warm_up()  # the dictionary, loaded before the fork, is shared by the workers
+    check_stamp(current(app.config["INDEX_DIR"]))
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -146,6 +173,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="publish even an index with no paragraphs (refused otherwise)")
     p.add_argument("--no-wait", action="store_true",
                    help="exit with 'index busy' (status 3) instead of waiting for another build")
+    p.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="worker processes for parsing and segmentation (default: every core)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("search", help="search the index from the terminal")
@@ -162,7 +191,10 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web app (builds the index when missing)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes: 1 serves with waitress, more with gunicorn (default 1)")
+    p.add_argument("--threads", type=int, default=4, metavar="M",
+                   help="threads per worker process (default 4)")
     # Bounds on connections (web/server.py): waitress's own defaults let idle clients block it.
     p.add_argument("--connection-limit", type=int, default=500,
                    help="most connections open at once (default 500)")

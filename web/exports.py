@@ -1,14 +1,19 @@
-"""Exports of the current results, every page up to a cap, as CSV (Excel-friendly) or JSON."""
+"""Exports of the current results, every page up to a cap, as CSV (Excel-friendly) or JSON.
+
+Both are streamed a page at a time: an export of thousands of rows never sits in memory whole.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import quote
 
-from flask import Response, current_app, jsonify
+from flask import Response, current_app, stream_with_context
 
 from web.data import absolute, cite_results
 from web.params import SearchState
@@ -22,19 +27,33 @@ PAGE = 100  # rows fetched from the engine per call
 FORMULA_START = ("=", "+", "-", "@")
 
 
+def export_pages(engine, state: SearchState, limit: int) -> tuple[int, Iterator[list[dict]]]:
+    """The full total of ``state`` and its results page by page, at most ``limit`` in all.
+
+    The first page is fetched now, so that a bad query is an error response rather than a
+    broken download; the others as the response is sent, one page in memory at a time.
+    """
+    first = engine.search(state.q, state.engine_filters(), 1, PAGE, state.engine_sort)
+
+    def pages() -> Iterator[list[dict]]:
+        result, page, sent = first, 1, 0
+        while result["results"] and sent < limit:
+            rows = result["results"][: limit - sent]
+            cite_results(engine, rows)
+            sent += len(rows)
+            yield rows
+            if page * PAGE >= result["total"]:
+                break
+            page += 1
+            result = engine.search(state.q, state.engine_filters(), page, PAGE, state.engine_sort)
+
+    return first["total"], pages()
+
+
 def export_rows(engine, state: SearchState, limit: int) -> tuple[list[dict], int]:
     """The results of `state` across pages, at most `limit` of them, and the full total."""
-    rows: list[dict] = []
-    page, total = 1, 0
-    while len(rows) < limit:
-        result = engine.search(state.q, state.engine_filters(), page, PAGE, state.engine_sort)
-        total = result["total"]
-        cite_results(engine, result["results"])
-        rows.extend(result["results"])
-        if not result["results"] or page * PAGE >= total:
-            break
-        page += 1
-    return rows[:limit], total
+    total, pages = export_pages(engine, state, limit)
+    return [row for rows in pages for row in rows], total
 
 
 def flat_row(result: dict, source: str = "") -> dict:
@@ -70,32 +89,50 @@ def _cell(value) -> str:
 
 
 def export_csv(engine, state: SearchState) -> Response:
-    """The results as CSV: a header row, UTF-8 with a BOM so Excel reads the Chinese."""
-    rows, _ = export_rows(engine, _all(state), current_app.config["EXPORT_LIMIT"])
+    """The results as CSV, streamed: a header row, UTF-8 with a BOM so Excel reads the Chinese."""
+    _, pages = export_pages(engine, _all(state), current_app.config["EXPORT_LIMIT"])
     source = absolute(state.url("/", with_page=False))
+
+    def lines() -> Iterator[bytes]:
+        yield "\ufeff".encode("utf-8") + _csv_text(None, source).encode("utf-8")
+        for rows in pages:
+            yield _csv_text(rows, source).encode("utf-8")
+
+    return Response(stream_with_context(lines()), mimetype="text/csv",
+                    headers={"Content-Disposition": _disposition(export_name(state, "csv"))})
+
+
+def _csv_text(rows: list[dict] | None, source: str) -> str:
+    """CSV lines of ``rows``, or the header line when None."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: _cell(v) for k, v in flat_row(row, source).items()} for row in rows)
-    body = "\ufeff" + buffer.getvalue()
-    return Response(
-        body.encode("utf-8"),
-        mimetype="text/csv",
-        headers={"Content-Disposition": _disposition(export_name(state, "csv"))},
-    )
+    if rows is None:
+        writer.writeheader()
+    else:
+        writer.writerows({k: _cell(v) for k, v in flat_row(row, source).items()} for row in rows)
+    return buffer.getvalue()
 
 
 def export_json(engine, state: SearchState) -> Response:
-    """The results as JSON: the query, the total, and every exported row."""
+    """The results as JSON, streamed: the query, the total, and every exported row."""
     limit = current_app.config["EXPORT_LIMIT"]
-    rows, total = export_rows(engine, _all(state), limit)
-    for row in rows:
-        row["url"] = absolute(row["url"])
-    response = jsonify({"query": state.q, "filters": state.engine_filters(), "sort": state.sort,
-                        "source": absolute(state.url("/", with_page=False)),
-                        "total": total, "exported": len(rows), "limit": limit, "results": rows})
-    response.headers["Content-Disposition"] = _disposition(export_name(state, "json"))
-    return response
+    total, pages = export_pages(engine, _all(state), limit)
+    head = {"query": state.q, "filters": state.engine_filters(), "sort": state.sort,
+            "source": absolute(state.url("/", with_page=False)),
+            "total": total, "exported": min(total, limit), "limit": limit}
+
+    def chunks() -> Iterator[str]:
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ['
+        first = True
+        for rows in pages:
+            for row in rows:
+                row["url"] = absolute(row["url"])
+                yield ("" if first else ", ") + json.dumps(row, ensure_ascii=False)
+                first = False
+        yield "]}"
+
+    return Response(stream_with_context(chunks()), mimetype="application/json",
+                    headers={"Content-Disposition": _disposition(export_name(state, "json"))})
 
 
 def _all(state: SearchState) -> SearchState:

@@ -78,5 +78,13 @@ def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None
 
 def facet_panel(facets: dict[str, list[dict]], preambular: set[str]) -> list[dict]:
     """Every facet worth showing, in display order."""
-    panel = (shown_facet(name, facets.get(name, []), preambular) for name in ORDER)
+    panel = (shown_facet(name, facets.get(name, []), preambular) for name in ORDER if _wanted(name, facets))
     return [facet for facet in panel if facet]
+
+
+def _wanted(name: str, facets: dict[str, list[dict]]) -> bool:
+    """Every facet, but "change" only within chosen resolutions (or once chosen): it says
+    how a paragraph differs from the previous version of its own resolution."""
+    if name != "change":
+        return True
+    return any(item.get("selected") for item in facets.get("unit", []) + facets.get("change", []))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from urllib.parse import quote
 
-from flask import render_template, url_for
+from flask import jsonify, render_template, url_for
 
 from search.history import compare_units, paragraph_history, unit_lineage
 from web.app import get_engine
@@ -80,6 +80,4 @@ def compare_page(a: str, b: str):
 @bp.route("/api/compare/<a>/<b>")
 def compare_api(a: str, b: str):
     """The comparison as JSON; ``summary`` counts unchanged, edited, moved, added, removed."""
-    from flask import jsonify
-
     return jsonify(compare_data(get_engine(), a, b))

@@ -1,22 +1,33 @@
-"""The production server: waitress with bounded connections and our headers on its own errors.
+"""The production servers: waitress with bounded connections and our headers on its own errors,
+or, with several worker processes, gunicorn.
 
 Waitress answers some requests itself, without calling the app (a malformed request line,
 headers too large, a body over the limit): those responses get the same security headers
 as the app's. Idle connections are cut after ``channel_timeout`` seconds, so a crowd of
 idle clients cannot hold every connection slot for long.
+
+With ``workers > 1`` (``serve_gunicorn``) gunicorn's master forks that many worker
+processes, each with its own thread pool (``gthread``), all accepting on one socket. The
+app is loaded once in the master (imports, templates, the Chinese dictionary: pages the
+workers share), but each worker opens the index itself after the fork: an open Whoosh
+file shares its offset with every process that inherited it, and the memory-mapped
+arrays are shared by the kernel anyway.
 """
 
 from __future__ import annotations
+
+import sys
 
 from waitress import create_server, wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.task import ErrorTask
 
-from web.app import SECURITY_HEADERS
+from web.app import SECURITY_HEADERS, close_engine, get_engine
 
 CONNECTION_LIMIT = 500  # waitress's default, 100, is reached by 99 idle clients
 CHANNEL_TIMEOUT = 30  # seconds an idle connection is kept (waitress: 120)
+WORKER_TIMEOUT_S = 120  # a gunicorn worker silent this long is restarted; opening counts
 
 
 class _ErrorTask(ErrorTask):
@@ -60,3 +71,55 @@ def listening(server) -> list[str]:
     return [f"http://{host}:{port}/" for host, port in
             ([(server.effective_host, server.effective_port)] if hasattr(server, "effective_port")
              else [listener[1] for listener in server.effective_listen])]
+
+
+def announce(host: str, port: int) -> None:
+    """The line a user (and the tests) wait for: where the server listens."""
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving Concord on http://{shown}:{port}/", file=sys.stderr, flush=True)
+
+
+def serve_gunicorn(app, host: str, port: int, workers: int, threads: int,
+                   connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT) -> None:
+    """Serve with a gunicorn master and ``workers`` processes of ``threads`` threads each."""
+    from gunicorn.app.base import BaseApplication
+
+    options = gunicorn_options(app, host, port, workers, threads, connection_limit, channel_timeout)
+
+    class Application(BaseApplication):
+        """gunicorn over an app object we already built (no import string, no argv)."""
+
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Application().run()
+
+
+def gunicorn_options(app, host: str, port: int, workers: int, threads: int,
+                     connection_limit: int, channel_timeout: int) -> dict:
+    """gunicorn's settings: gthread workers, the app preloaded, each worker opening the index."""
+
+    def post_worker_init(worker) -> None:
+        with app.app_context():
+            close_engine(app)  # nothing inherited from the master: open this worker's own
+            get_engine().warm_up()
+
+    def worker_exit(server, worker) -> None:
+        close_engine(app)
+
+    def when_ready(server) -> None:
+        announce(host, server.LISTENERS[0].sock.getsockname()[1])
+
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers, "worker_class": "gthread", "threads": threads,
+        "worker_connections": connection_limit,  # per worker, as waitress's limit
+        "keepalive": channel_timeout,  # idle keep-alive connections are closed after this
+        "preload_app": True, "timeout": WORKER_TIMEOUT_S, "graceful_timeout": 10,
+        "accesslog": None, "errorlog": "-", "loglevel": "warning", "proc_name": "concord",
+        "post_worker_init": post_worker_init, "worker_exit": worker_exit, "when_ready": when_ready,
+    }

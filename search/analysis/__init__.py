@@ -16,8 +16,9 @@ endchar point into the original text, and ``normalize(text[start:end])`` is the 
 (before English stemming).
 
 The Chinese dictionary (jieba's plus search/lexicon/userdict.txt plus the glossary terms)
-is cached under $CONCORD_CACHE_DIR, else var/cache: built once (~2 s), then a fresh process
-loads only the parts it meets (~0.2 s to the first query).
+is cached under $CONCORD_CACHE_DIR, else var/cache in a checkout or ~/.cache/concord when
+installed: built once (~2 s), then a fresh process loads only the parts it meets (~0.2 s
+to the first query).
 """
 
 from __future__ import annotations

@@ -108,11 +108,20 @@ def _jieba_version() -> str:
 
 
 def cache_dir() -> Path:
-    """Where the prefix cache lives: $CONCORD_CACHE_DIR, else var/cache in the project."""
+    """Where the prefix cache lives: $CONCORD_CACHE_DIR, else the checkout's or the user's cache.
+
+    In a source checkout (pyproject.toml beside the packages) it is var/cache there; an
+    installed copy never writes into site-packages and uses $XDG_CACHE_HOME/concord
+    (~/.cache/concord).
+    """
     configured = os.environ.get("CONCORD_CACHE_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "var" / "cache"
+    root = Path(__file__).resolve().parents[2]
+    if (root / "pyproject.toml").is_file() and (root / "search" / "analysis").is_dir():
+        return root / "var" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "concord"
 
 
 _import_lock = threading.Lock()

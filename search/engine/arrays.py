@@ -1,7 +1,7 @@
 """The array executor: our query form run over the memory-mapped arrays, vectorised.
 
 Every node evaluates to :class:`Hits`, ascending docnums with their scores; combining
-nodes is set algebra on sorted arrays (``np.intersect1d``, ``np.unique`` + ``bincount``
+nodes is set algebra on sorted arrays (``np.intersect1d``, a stable sort + ``reduceat``
 for sums, ``searchsorted`` for membership). Scores are Whoosh's BM25F with its
 statistics (``idf = log(N / (df + 1)) + 1``, the byte-quantised field length over the
 mean length, each posting's weight ``tf × field_boost`` as the float32 Whoosh stores), so
@@ -63,6 +63,16 @@ class Hits:
 EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 
 
+def _distinct(ascending: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (no hashing, no sort)."""
+    if len(ascending) == 0:
+        return ascending
+    keep = np.empty(len(ascending), dtype=bool)
+    keep[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=keep[1:])
+    return ascending[keep]
+
+
 def _member(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
     """For each of ``docs``, whether it is in the ascending array ``within``."""
     if len(within) == 0:
@@ -78,7 +88,8 @@ class ArrayExecutor:
         self.arrays = arrays
         self.clock = clock
         self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
-        self.average = {name: (field.total_length / arrays.doc_count) or 1
+        documents = max(arrays.doc_count, 1)  # an empty index has nothing to average
+        self.average = {name: (field.total_length / documents) or 1
                         for name, field in arrays.fields.items()}
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
@@ -138,13 +149,19 @@ class ArrayExecutor:
         for _, docs, _ in postings[1:]:
             candidates = np.intersect1d(candidates, docs, assume_unique=True)
         keys = None
-        for i, (rows_of, docs, _) in enumerate(postings):
+        # Rarest word first: each word narrows the candidates the next one is read for.
+        for i in sorted(range(len(postings)), key=lambda j: len(postings[j][1])):
+            rows_of, docs, _ = postings[i]
             at = rows_of.start + np.searchsorted(docs, candidates)
-            where = ranges(field.pos_start[at], field.pos_start[at + 1])
-            owner = np.repeat(candidates.astype(np.int64), field.pos_start[at + 1] - field.pos_start[at])
-            word_keys = owner * (1 << 32) + (field.pos[where].astype(np.int64) - i)
-            keys = word_keys if keys is None else keys[np.isin(keys, word_keys)]
-        keys = np.unique(keys)
+            starts, ends = field.pos_start[at], field.pos_start[at + 1]
+            owner = np.repeat(candidates.astype(np.int64), ends - starts)
+            # Keyed by (doc, position of the first word): ascending, so membership is
+            # a binary search rather than a sort.
+            first = field.pos[ranges(starts, ends)].astype(np.int64) - i
+            word_keys = (owner * (1 << 32) + first)[first >= 0]
+            keys = word_keys if keys is None else keys[_member(keys, np.sort(word_keys))]
+            candidates = _distinct((keys >> 32).astype(np.int32))
+        keys = _distinct(keys)
         return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
 
     def phrase(self, node: F.Phrase) -> Hits:
@@ -153,7 +170,7 @@ class ArrayExecutor:
             return EMPTY
         if len(node.words) == 1:
             return self.term(node.field, node.words[0]).times(node.boost)
-        docs = np.unique(self.occurrences(node.field, node.words)[0])
+        docs = _distinct(self.occurrences(node.field, node.words)[0])
         if not len(docs):
             return EMPTY
         score = np.zeros(len(docs))
@@ -168,7 +185,7 @@ class ArrayExecutor:
     def substring(self, node: F.Substring) -> Hits:
         """Documents whose normalised text holds ``text``, scored as one bigram-field term."""
         words = bigrams_of(node.text)
-        if len(words) == 1:
+        if len(node.text) < 2:  # a lone character: only where the text has it alone
             return self.term(node.field, words[0]).times(node.boost)
         docs, positions = self.occurrences(node.field, words)
         docs, tf = _non_overlapping(docs, positions, node.text)
@@ -181,15 +198,29 @@ class ArrayExecutor:
         tf = tf.astype(np.float64)
         return Hits(docs, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.norm_average)))
 
-    def prefix(self, node: F.Prefix) -> list[Hits]:
-        """The boosted hits of the prefix's ``PREFIX_CAP`` most frequent terms."""
+    def prefix_terms(self, node: F.Prefix) -> list[str]:
+        """The prefix's ``PREFIX_CAP`` most frequent terms (ties: term order)."""
         field = self.arrays.fields.get(node.field)
         if field is None:
             return []
         lo, hi = field.terms.prefix_rows(node.text)
         df = np.diff(field.post_start[lo:hi + 1])
         chosen = lo + np.lexsort((np.arange(hi - lo), -df))[:F.PREFIX_CAP]
-        return [self.term(node.field, field.terms[row]).times(node.boost) for row in chosen]
+        return [field.terms[row] for row in chosen]
+
+    def prefix(self, node: F.Prefix) -> list[Hits]:
+        """The boosted hits of the prefix's terms."""
+        return [self.term(node.field, t).times(node.boost) for t in self.prefix_terms(node)]
+
+    def prepare(self, node: F.Node | None) -> F.Node | None:
+        """The node as it runs here, prefixes spelled as their terms (for highlighting)."""
+        def spell(n: F.Node) -> F.Node:
+            if not isinstance(n, F.Prefix):
+                return n
+            terms = [F.Term(n.field, t, n.boost) for t in self.prefix_terms(n)]
+            return F.any_of(terms) if terms else F.Nothing()
+
+        return None if node is None else F.transform(node, spell)
 
     def range(self, node: F.Range) -> Hits:
         """Documents whose numeric field lies in [low, high]; a filter, score 0."""
@@ -213,8 +244,8 @@ def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):
             else:
                 last = (doc, pos)
         docs = docs[keep]
-    unique, counts = np.unique(docs, return_counts=True)
-    return unique, counts
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    return docs[starts], np.diff(np.r_[starts, len(docs)])
 
 
 class _Run:
@@ -299,8 +330,12 @@ def _union(children: list[Hits], need: int) -> Hits:
     if len(children) == 1:
         return children[0]
     docs = np.concatenate([c.docs for c in children])
-    unique, inverse, counts = np.unique(docs, return_inverse=True, return_counts=True)
-    scores = np.bincount(inverse, weights=np.concatenate([c.scores for c in children]),
-                         minlength=len(unique))
+    if not len(docs):
+        return EMPTY
+    order = np.argsort(docs, kind="stable")
+    docs = docs[order]
+    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+    counts = np.diff(np.r_[starts, len(docs)])
+    scores = np.add.reduceat(np.concatenate([c.scores for c in children])[order], starts)
     keep = counts >= need
-    return Hits(unique[keep].astype(np.int32), scores[keep])
+    return Hits(docs[starts][keep].astype(np.int32), scores[keep])

@@ -39,7 +39,7 @@ from search.store.schema import FACETS, UNITS_FILE
 from search.store.generation import current, current_number
 from search.store.stamp import check_stamp
 from search.engine.chinese_suggest import speller_for
-from search.engine.suggest import glossary_forms, shown_for, suggest
+from search.engine.suggest import confident, glossary_forms, shown_for, suggest
 
 __all__ = ["Engine", "QueryError", "IndexMismatch", "IndexMissing"]
 
@@ -130,6 +130,9 @@ class Engine:
         with self._lock:
             if self._current is None:
                 self._current = self._load()
+                # Just opened is just checked: otherwise the first recheck would come
+                # at once whenever the clock (time.monotonic, from boot) exceeds the interval.
+                self._checked = time.monotonic()
             elif self._rebuilt(self._current, force=True):
                 try:
                     replacement = self._load()
@@ -166,6 +169,7 @@ class Engine:
 
     def _load(self) -> "_Snapshot":
         """Open the live generation; raise if there is none or it is stale."""
+        self._checked = time.monotonic()  # CURRENT is read now: the next look is due a second on
         generation = current(self.index_dir)
         check_stamp(generation)
         ix = whoosh_index.open_dir(str(generation))
@@ -201,7 +205,10 @@ class Engine:
         """Open the index and load the analyzers now (servers call it at start)."""
         from search.analysis import warm_up
 
+        from search.lexicon.cedict import dictionary
+
         warm_up()
+        dictionary()  # the English fallback's dictionary: seconds on first use otherwise
         self._searcher(self._state())
         parse("warm up")
 
@@ -233,7 +240,7 @@ class Engine:
             # A correction that finds the whole query comes before loosening it.
             suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary,
                                  snapshot.speller())
-            if suggestion is not None:
+            if suggestion is not None and confident(params.q, suggestion):
                 parsed, found = self._corrected(executor, snapshot, suggestion, params,
                                                 parsed, found)
         if not found.full and not parsed.browse:
@@ -312,6 +319,11 @@ class Engine:
     def unit(self, uid: str) -> dict | None:
         """A unit's metadata, all its paragraphs in order and their footnotes; None if unknown."""
         return unit_record(self._state().catalogue, uid, self.labels)
+
+    @_holding
+    def generation(self) -> Path:
+        """The directory of the generation this request reads (the files beside its segments)."""
+        return self._state().generation
 
     @_holding
     def units(self) -> list[dict]:

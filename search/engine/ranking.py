@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from search.engine import execution
 from search.engine.execution import ROUND, Execution, Request, child_weight
 from search.query import form as F
 
 SCALE = 10.0 ** ROUND
+# The ranking rule's factor on an operative paragraph's score, once the rule has one.
+OP_BOOST = getattr(execution, "OP_BOOST", 1.0)
 
 
 def top_at_least(node: F.Node | None) -> F.AtLeast | None:
     """The ``AtLeast`` at the top of ``node`` (under exclusions and optional boosts)."""
+    if node is not None and hasattr(F, "top_at_least"):
+        return F.top_at_least(node)
     while isinstance(node, (F.Without, F.Maybe)):
         node = node.positive if isinstance(node, F.Without) else node.required
     return node if isinstance(node, F.AtLeast) else None
@@ -37,6 +42,7 @@ def answer(executor, run, request: Request, hits) -> Execution:
     elif request.sort == "date":
         keys = [-date, order]
     else:
+        hits = _op_boosted(arrays, hits)
         keys = [-np.rint(hits.scores * SCALE).astype(np.int64), -date, order]
         if matched is not None:
             keys = [-matched[0], -np.rint(matched[1] * SCALE).astype(np.int64)] + keys
@@ -50,6 +56,15 @@ def answer(executor, run, request: Request, hits) -> Execution:
         facets={facet: facet_counts(arrays, facet, docs) for facet in request.facets},
         partial=run.partial,
     )
+
+
+def _op_boosted(arrays, hits):
+    """``hits`` with operative paragraphs' scores times OP_BOOST."""
+    if OP_BOOST == 1.0:
+        return hits
+    kind = arrays.keywords["kind"]
+    factor = np.where(kind.ord[hits.docs] == kind.keys.find("op"), OP_BOOST, 1.0)
+    return type(hits)(hits.docs, hits.scores * factor)
 
 
 def _matched(executor, run, top, docs):
@@ -102,7 +117,11 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
 def facet_counts(arrays, facet: str, docs: np.ndarray) -> dict[str, int]:
     """Hits per key of ``facet`` over ``docs`` (keys with none left out)."""
     column = arrays.keywords[facet]
-    if column.multi:
+    if column.multi and len(docs) * 4 > len(arrays.live):  # many hits: one pass over all
+        hit = np.zeros(len(arrays.live), dtype=bool)
+        hit[docs] = True
+        values = column.val[hit[column.owner]]
+    elif column.multi:
         values = column.val[_gather(column.off, docs)]
     else:
         values = column.ord[docs]

@@ -14,6 +14,9 @@ from search.query.build import parse
 from search.query.sources import has_cjk
 
 CUTOFF = 0.75  # similarity needed to propose a glossary form instead of a typed word
+# Similarity of the whole query needed to show a Latin correction's results at once; below,
+# the correction is only offered ("artificial intelligence" is no "criminal intelligence").
+SURE = 0.85
 MAX_WORD = 30  # longer "words" are noise, not typos
 MAX_TRIES = 5  # words corrected per query, so that noise cannot cost seconds
 _LATIN = re.compile(r"[A-Za-z][A-Za-z'-]{2,19}")
@@ -93,6 +96,17 @@ def glossary_words() -> tuple[str, ...]:
     for form in glossary_forms():
         words += form.split()
     return tuple(dict.fromkeys(w for w in words if len(w) > 1))
+
+
+def confident(typed: str, suggestion: str) -> bool:
+    """True when a correction may stand in for the query (its results shown at once).
+
+    A Chinese correction changes one character to one that sounds alike (see
+    ``search.engine.chinese_suggest``); a Latin one must keep most of the letters.
+    """
+    if has_cjk(typed):
+        return True
+    return difflib.SequenceMatcher(None, typed.lower(), suggestion.lower()).ratio() >= SURE
 
 
 def shown_for(corrected, typed: str, suggestion: str):

@@ -114,7 +114,8 @@ def join_smuggling(spans: list[tuple[int, int, object]], text: str,
         if i + 1 < len(spans) and not text[spans[i][1]:spans[i + 1][0]].strip():
             (start, _, a), (_, end, b) = spans[i], spans[i + 1]
             obj = b if _is_smuggling(a) else a if _is_smuggling(b) else None
-            joined = trafficking_of(obj, terms) if obj is not None else None
+            joined = None if obj is None else trafficking_of(obj, terms) or (
+                obj if _is_trafficking(obj, terms) else None)  # 贩毒走私: 贩毒 already says it
             if joined is not None:
                 out.append((start, end, joined))
                 i += 2
@@ -122,6 +123,11 @@ def join_smuggling(spans: list[tuple[int, int, object]], text: str,
         out.append(spans[i])
         i += 1
     return out
+
+
+def _is_trafficking(term, terms) -> bool:
+    """True when ``term`` is the trafficking concept of some object (毒品贩运, 非法贩运枪支)."""
+    return any(t is term for t in _trafficking_index(tuple(terms)).values())
 
 
 def _is_smuggling(term) -> bool:

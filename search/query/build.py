@@ -291,7 +291,7 @@ class _Builder:
         """A Chinese word's dictionary glosses that English texts of the index hold."""
         glosses = self.fallback.english(word) if self.fallback is not None else []
         return [F.sequence("text", terms, FALLBACK_BOOST)
-                for terms in map(self.analyzers.text, glosses) if terms]
+                for terms in (self.analyzers.text(g) for g in glosses) if terms]
 
     def _loose_chinese(self, word: str) -> list[Node]:
         """All but one of the word's bigrams, anywhere in the paragraph (weighed low)."""

@@ -18,6 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh.util.numeric import length_to_byte
 
 from search.analysis import normalize
+from search.store.preanalysed import PreAnalysed
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
                                  TEXT_FIELDS)
 
@@ -28,44 +29,66 @@ def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
     ``paragraphs`` are the field values given to Whoosh, in the order added (docnum
     order). The index is read back only to check that order and its deletions.
     """
-    directory = Path(index_dir) / ARRAYS_DIR
-    directory.mkdir(exist_ok=True)
     ix = whoosh_index.open_dir(str(index_dir))
-    schema = ix.schema
-    texts = {name: _Postings(schema[name].analyzer) for name in TEXT_FIELDS}
-    keywords = {name: _Column(schema[name].analyzer) for name in KEYWORDS}
-    numbers: dict[str, array] = {n: array("i") for n in ("year", "doc_order", "date_rank",
-                                                          "norm_length")}
-    ids: list[str] = []
-    for docnum, fields in enumerate(paragraphs):
-        for name, postings in texts.items():
-            postings.add(docnum, fields.get(name) or "")
-        for name, column in keywords.items():
-            column.add(fields.get(name) or "")
-        numbers["year"].append(int(fields.get("year") or 0))
-        numbers["doc_order"].append(int(fields.get("doc_order", docnum)))
-        numbers["date_rank"].append(date_number(fields.get("date") or ""))
-        numbers["norm_length"].append(len(normalize(fields.get("text") or "")))
-        ids.append(fields["id"])
-    count = len(ids)
-    with ix.reader() as reader:
-        _check_order(reader, ids)
-        live = np.ones(count, dtype=bool)
-        if reader.has_deletions():
-            live[[n for n in range(count) if reader.is_deleted(n)]] = False
+    builder = ArrayBuilder(ix.schema)
     ix.close()
-    lengths = {name: postings.save(directory, name, count) for name, postings in texts.items()}
-    for name, column in keywords.items():
-        column.save(directory, name, multi=name in MULTI)
-    for name, values in numbers.items():
-        np.save(directory / f"{name}.npy", np.frombuffer(values, dtype=np.int32))
-    np.save(directory / "live.npy", live)
-    _save_strings(directory, "ids", ids)
-    order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
-    np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
-    meta = {"layout": LAYOUT_VERSION, "documents": count, "lengths": lengths}
-    (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    return count
+    for docnum, fields in enumerate(paragraphs):
+        builder.add(docnum, fields)
+    return builder.finish(index_dir)
+
+
+class ArrayBuilder:
+    """Gathers the arrays document by document (as the writer adds them), then saves them.
+
+    A text value that is a :class:`PreAnalysed` (the build's worker postings) is read from
+    its postings, so the bulk build never analyses a paragraph a second time.
+    """
+
+    def __init__(self, schema) -> None:
+        self.texts = {name: _Postings(schema[name]) for name in TEXT_FIELDS}
+        self.keywords = {name: _Column(schema[name].analyzer) for name in KEYWORDS}
+        self.numbers: dict[str, array] = {n: array("i") for n in ("year", "doc_order", "date_rank",
+                                                                   "norm_length")}
+        self.ids: list[str] = []
+
+    def add(self, docnum: int, fields: dict) -> None:
+        """One document's field values; documents come in docnum order."""
+        if docnum != len(self.ids):
+            raise ValueError(f"document {docnum} added after {len(self.ids)} documents")
+        for name, postings in self.texts.items():
+            postings.add(docnum, fields.get(name) or "")
+        for name, column in self.keywords.items():
+            column.add(fields.get(name) or "")
+        self.numbers["year"].append(int(fields.get("year") or 0))
+        self.numbers["doc_order"].append(int(fields.get("doc_order", docnum)))
+        self.numbers["date_rank"].append(date_number(fields.get("date") or ""))
+        self.numbers["norm_length"].append(len(normalize(fields.get("text") or "")))
+        self.ids.append(fields["id"])
+
+    def finish(self, index_dir: Path) -> int:
+        """Save every array beside the committed index in ``index_dir``; return the documents."""
+        directory = Path(index_dir) / ARRAYS_DIR
+        directory.mkdir(exist_ok=True)
+        ids, count = self.ids, len(self.ids)
+        ix = whoosh_index.open_dir(str(index_dir))
+        with ix.reader() as reader:
+            _check_order(reader, ids)
+            live = np.ones(count, dtype=bool)
+            if reader.has_deletions():
+                live[[n for n in range(count) if reader.is_deleted(n)]] = False
+        ix.close()
+        lengths = {name: postings.save(directory, name, count) for name, postings in self.texts.items()}
+        for name, column in self.keywords.items():
+            column.save(directory, name, multi=name in MULTI)
+        for name, values in self.numbers.items():
+            np.save(directory / f"{name}.npy", np.frombuffer(values, dtype=np.int32))
+        np.save(directory / "live.npy", live)
+        _save_strings(directory, "ids", ids)
+        order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
+        np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
+        meta = {"layout": LAYOUT_VERSION, "documents": count, "lengths": lengths}
+        (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        return count
 
 
 def date_number(date: str) -> int:
@@ -78,7 +101,7 @@ def _check_order(reader, ids: list[str]) -> None:
     """Fail unless Whoosh numbered the documents in the order they were given."""
     if reader.doc_count_all() != len(ids):
         raise ValueError(f"index holds {reader.doc_count_all()} documents, arrays {len(ids)}")
-    for docnum in sorted({0, len(ids) // 3, len(ids) // 2, len(ids) - 1} - {-1}):
+    for docnum in sorted({0, len(ids) // 3, len(ids) // 2, len(ids) - 1}) if ids else ():
         stored = reader.stored_fields(docnum).get("id")
         if stored != ids[docnum]:
             raise ValueError(f"docnum {docnum} is {stored!r} in the index, {ids[docnum]!r} here")
@@ -87,8 +110,9 @@ def _check_order(reader, ids: list[str]) -> None:
 class _Postings:
     """Tokens of one text field, gathered flat, then sorted into postings."""
 
-    def __init__(self, analyzer):
-        self.analyzer = analyzer
+    def __init__(self, field):
+        self.analyzer = field.analyzer
+        self.decode = field.format.decode_characters
         self.term_ids: dict[str, int] = {}
         self.cols = {k: array("i") for k in ("term", "doc", "pos", "start", "end")}
         self.lengths = array("i")
@@ -96,6 +120,9 @@ class _Postings:
     def add(self, docnum: int, text: str) -> None:
         """Analyse one document's value as Whoosh's Characters format does."""
         ids, cols = self.term_ids, self.cols
+        if isinstance(text, PreAnalysed):
+            self._add_postings(docnum, text.postings)
+            return
         length = 0
         for token in self.analyzer(text, positions=True, chars=True, boosts=True, mode="index"):
             if token.stopped:
@@ -106,6 +133,20 @@ class _Postings:
             cols["start"].append(token.startchar)
             cols["end"].append(token.endchar)
             length += 1
+        self.lengths.append(length)
+
+    def _add_postings(self, docnum: int, postings) -> None:
+        """One document's precomputed Whoosh postings: (term, freq, weight, encoded chars)."""
+        ids, cols, length = self.term_ids, self.cols, 0
+        for tbytes, freq, _weight, value in postings:
+            term = ids.setdefault(tbytes.decode("utf-8"), len(ids))
+            for pos, start, end in self.decode(value):
+                cols["term"].append(term)
+                cols["doc"].append(docnum)
+                cols["pos"].append(pos)
+                cols["start"].append(start)
+                cols["end"].append(end)
+            length += freq
         self.lengths.append(length)
 
     def save(self, directory: Path, name: str, count: int) -> int:

@@ -56,6 +56,7 @@ TEXT_FIELDS: tuple[str, ...] = ("text", "text_bigram")
 KEYWORDS: tuple[str, ...] = FACETS + ("unit", "cites", "symbol")
 MULTI: frozenset[str] = frozenset({"theme", "cites"})
 NUMBERS: tuple[str, ...] = ("year", "doc_order", "date_rank", "norm_length")
+DECODED_CAP = 1 << 16  # decoded rows a table remembers
 BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
 
 
@@ -63,7 +64,9 @@ def load(directory: Path, name: str) -> np.ndarray:
     """One array of the layout, memory-mapped (an empty one is read: mmap cannot map it)."""
     path = Path(directory) / f"{name}.npy"
     try:
-        return np.load(path, mmap_mode="r")
+        # A plain ndarray over the map: np.memmap's per-slice bookkeeping costs more
+        # than the lookups themselves.
+        return np.load(path, mmap_mode="r").view(np.ndarray)
     except ValueError:
         return np.load(path)
 
@@ -74,16 +77,24 @@ class Strings:
     def __init__(self, directory: Path, name: str):
         self.offsets = load(directory, f"{name}.off")
         self.data = load(directory, f"{name}.utf8")
+        self._bytes = memoryview(self.data)
+        self._decoded: dict[int, str] = {}  # rows decoded so far (facet keys repeat)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     def raw(self, i: int) -> bytes:
         """The UTF-8 bytes of row ``i``."""
-        return self.data[self.offsets[i]:self.offsets[i + 1]].tobytes()
+        return bytes(self._bytes[int(self.offsets[i]):int(self.offsets[i + 1])])
 
     def __getitem__(self, i: int) -> str:
-        return self.raw(int(i)).decode("utf-8")
+        i = int(i)
+        text = self._decoded.get(i)
+        if text is None:
+            text = self.raw(i).decode("utf-8")
+            if len(self._decoded) < DECODED_CAP:
+                self._decoded[i] = text
+        return text
 
     def lower_bound(self, key: bytes, order=None) -> int:
         """The first row (or index into ``order``) whose bytes are not below ``key``."""

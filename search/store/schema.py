@@ -31,6 +31,7 @@ def build_schema() -> fields.Schema:
     instead of re-analysing each result.
     """
     from search.analysis import bigram_analyzer, text_analyzer
+    from search.store.preanalysed import AnalysedText  # takes the build's worker postings
 
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -54,8 +55,8 @@ def build_schema() -> fields.Schema:
         footnotes=fields.STORED(),
         cites=fields.KEYWORD(stored=True, commas=True, scorable=False),
         cite_units=fields.STORED(),
-        text=fields.TEXT(analyzer=text_analyzer(), stored=True, phrase=True, chars=True),
-        text_bigram=fields.TEXT(
+        text=AnalysedText(analyzer=text_analyzer(), stored=True, phrase=True, chars=True),
+        text_bigram=AnalysedText(
             analyzer=bigram_analyzer(), stored=False, phrase=True, chars=True,
             field_boost=BIGRAM_BOOST,
         ),

@@ -21,7 +21,7 @@ document.addEventListener("keydown", function (event) {
   }
 });
 
-// --- copying --------------------------------------------------------------------------
+// copying
 
 // Older browsers and plain-http pages have no async clipboard: copy through a selected text area.
 function fallbackCopy(text) {
@@ -59,7 +59,7 @@ function copyFrom(button) {
   }
 }
 
-// --- facets: focus kept after a toggle, the phone's panel, filtering values ---------------
+// facets: focus kept after a toggle, the phone's panel, filtering values
 
 function facetLink(facet, key) {
   var links = document.querySelectorAll(".facet[data-facet='" + facet + "'] a[data-key]");
@@ -172,7 +172,7 @@ function addValueFilter(facet) {
   });
 }
 
-// --- suggestions as you type ----------------------------------------------------------------
+// suggestions as you type
 
 function Suggest(box) {
   this.box = box;
@@ -283,7 +283,7 @@ Suggest.prototype.pick = function (option) {
   this.box.form.submit();
 };
 
-// --- start ------------------------------------------------------------------------------------
+// start
 
 (function start() {
   document.querySelectorAll(".facet[data-label]").forEach(addValueFilter);

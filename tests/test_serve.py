@@ -1,0 +1,122 @@
+"""`concord serve` on a real port: one waitress process, or gunicorn with several workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from search.engine import Engine
+
+STARTUP_S = 60
+LISTENING = re.compile(r"Serving Concord on http://127\.0\.0\.1:(\d+)/")
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of ``pid`` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _start(index_dir: Path, log: Path, *extra: str) -> tuple[subprocess.Popen, int]:
+    """Start `concord serve` on port 0; return the process and the port it announced."""
+    env = {k: v for k, v in os.environ.items() if k != "CONCORD_INDEX_DIR"}
+    with open(log, "wb") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--port", "0",
+                                 "--index", str(index_dir), *extra],
+                                stdout=subprocess.DEVNULL, stderr=err, env=env)
+    deadline = time.monotonic() + STARTUP_S
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = LISTENING.search(log.read_text(errors="replace"))
+        if found:
+            return proc, int(found.group(1))
+        time.sleep(0.1)
+    _stop(proc)
+    pytest.fail(f"the server did not announce its port within {STARTUP_S} s:\n{log.read_text()}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Ask the server to stop; kill it when it does not within 15 s."""
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def _search(port: int, q: str) -> dict:
+    url = f"http://127.0.0.1:{port}/api/search?" + urllib.parse.urlencode({"q": q})
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def _until_answering(port: int, q: str) -> dict:
+    """The first answer: workers may still be opening the index when the port is announced."""
+    deadline = time.monotonic() + STARTUP_S
+    while True:
+        try:
+            return _search(port, q)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def expected(real_index):
+    """What the engine answers in-process, to compare the servers' answers with."""
+    engine = Engine(real_index)
+    try:
+        return {q: engine.search(q)["total"] for q in ("洗钱", "网络犯罪", "money laundering")}
+    finally:
+        engine.close()
+
+
+def test_two_gunicorn_workers_serve_the_same_answers(real_index, expected, tmp_path):
+    proc, port = _start(real_index, tmp_path / "serve.log", "--workers", "2", "--threads", "2")
+    try:
+        assert _until_answering(port, "洗钱")["total"] == expected["洗钱"]
+        assert len(_children(proc.pid)) == 2  # the master and its two workers
+        queries = list(expected) * 8
+        with ThreadPoolExecutor(4) as pool:  # concurrent: both workers get requests
+            totals = list(pool.map(lambda q: _search(port, q)["total"], queries))
+        assert totals == [expected[q] for q in queries]
+    finally:
+        _stop(proc)
+    assert proc.returncode == 0, (tmp_path / "serve.log").read_text()
+
+
+def test_one_process_serves_with_waitress_on_the_announced_port(real_index, expected, tmp_path):
+    proc, port = _start(real_index, tmp_path / "serve.log", "--threads", "2")
+    try:
+        assert _until_answering(port, "网络犯罪")["total"] == expected["网络犯罪"]
+        assert _children(proc.pid) == set()
+    finally:
+        _stop(proc)
+
+
+def test_workers_and_threads_must_be_positive(real_index, capsys):
+    from web.cli import main
+
+    assert main(["serve", "--index", str(real_index), "--workers", "0"]) == 2
+    assert "--workers and --threads must be at least 1" in capsys.readouterr().err
