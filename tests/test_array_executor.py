@@ -136,6 +136,7 @@ def test_typed_filters_and_the_operative_boost(real_index, monkeypatch):
     typed = executor.run(Request(money, filter_node=year, size=100))
     both = executor.run(Request(F.AllOf((money, year)), size=100))
     assert typed.total == both.total > 0 and typed.page == both.page
+    monkeypatch.setattr(ranking, "OP_BOOST", 1.0)  # the scores without the operative boost
     plain = executor.run(Request(money, size=1000))
     monkeypatch.setattr(ranking, "OP_BOOST", 1.25)
     boosted = executor.run(Request(money, size=1000))

@@ -3,7 +3,7 @@
 Usage: ``python tests/equality/record.py [--index DIR] > tests/equality/golden.json``.
 The mix is the bench mix (bench/queries.toml, with its filters) and every judged query
 (tests/relevance/judgments.toml), each by relevance and by date. The committed
-golden.json was recorded on the engine before our own query form (commit eb1166f), so
+golden.json was recorded on the engine before our own query form (main at 8661641, the Whoosh engine with every later feature), so
 tests/test_equality.py holds the form-based engine to the behaviour it replaced.
 """
 
