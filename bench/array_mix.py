@@ -20,6 +20,7 @@ from whoosh import query as Q
 from search.analysis import normalize, segment
 from search.engine.execution import child_weight, rank_key
 from search.engine.ranking import OP_BOOST, top_at_least
+from search.store.array_writer import date_number
 from search.engine.reference import to_whoosh
 from search.engine.rewrite import SubstringQuery, _scores
 from search.facets import facet_keys
@@ -165,7 +166,6 @@ class Reference:
 
 
 def _date(stored: dict) -> int:
-    digits = "".join(ch for ch in (stored.get("date") or "")[:10] if ch.isdigit())
-    return int(digits) if len(digits) == 8 else 0
+    return date_number(stored.get("date") or "", stored.get("year"))
 
 

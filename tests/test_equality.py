@@ -64,3 +64,35 @@ def test_the_mix_holds_partial_answers(engine):
     partial = [key for key, old in GOLDEN.items()
                if engine.search(old["q"], old["filters"], sort=old["sort"])["partial"]]
     assert len(partial) == 30
+
+
+@pytest.fixture(scope="module")
+def reference(real_index):
+    from search.engine import Engine
+
+    engine = Engine(real_index, executor="whoosh")
+    yield engine
+    engine.close()
+
+
+def _page(answer: dict) -> dict:
+    """An answer without its timing (the one field two executors may differ in)."""
+    return {k: v for k, v in answer.items() if k != "took_ms"}
+
+
+@pytest.mark.parametrize("key", sorted(GOLDEN))
+def test_the_arrays_answer_as_the_whoosh_reference(engine, reference, key):
+    """The served engine (arrays) and the reference give the same page, byte for byte."""
+    old = GOLDEN[key]
+    assert engine._state().arrays is not None, "the real index was built with its arrays"
+    for page in (1, 2):
+        ours = engine.search(old["q"], old["filters"], page=page, size=10, sort=old["sort"])
+        theirs = reference.search(old["q"], old["filters"], page=page, size=10, sort=old["sort"])
+        assert _page(ours) == _page(theirs)
+
+
+def test_an_unknown_executor_is_refused(real_index):
+    from search.engine import Engine
+
+    with pytest.raises(ValueError, match="executor must be one of arrays, whoosh"):
+        Engine(real_index, executor="tantivy")

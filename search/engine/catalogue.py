@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from search.analysis import normalize
 from search.facets import Labels, facet_keys
+from search.store.array_writer import date_number  # one rule for both executors
 from search.store.schema import FACETS
 
 
@@ -66,7 +67,7 @@ class Catalogue:
         path = Path(index_dir) / units_file
         records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
         units = {record["id"]: record for record in records}
-        date_rank = [_date_number(d.get("date", ""), d.get("year")) for d in docs]
+        date_rank = [date_number(d.get("date", ""), d.get("year")) for d in docs]
         vocabulary = tuple(term for term in reader.field_terms("text")
                            if isinstance(term, str) and term.isascii() and term.isalpha())
         normalized = [normalize(d.get("text", "")) for d in docs]
@@ -131,11 +132,3 @@ class Catalogue:
         meta["url"] = "/u/" + quote(uid, safe="/-._~")
         return meta
 
-
-def _date_number(date: str, year: int | None = None) -> int:
-    """An ISO date as a sortable number (20161219); the year's start (20130000) when only the
-    year (of the session) is known, so an undated draft sorts with its year; 0 when neither."""
-    digits = "".join(ch for ch in (date or "")[:10] if ch.isdigit())
-    if len(digits) == 8:
-        return int(digits)
-    return int(year) * 10_000 if isinstance(year, int) and 0 < year < 10_000 else 0

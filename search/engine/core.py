@@ -26,7 +26,11 @@ from search.engine.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
 from search.engine.execution import Execution, Request
+from search.engine.arrays import ArrayExecutor
 from search.engine.whoosh_executor import WhooshExecutor
+from search.store.arrays import Arrays, has_arrays
+
+Executor = ArrayExecutor | WhooshExecutor  # both take a Request, return an Execution
 from search.params import check
 from search.query.build import ParsedQuery, parse
 from search.messages import bilingual, say
@@ -57,6 +61,7 @@ class _Snapshot:
     searchers: dict = field(default_factory=dict)  # thread id → that thread's searcher
     fallback: Fallback | None = None  # the dictionary, kept to what this index holds
     units: UnitDirectory | None = None  # how this index's units are named (references)
+    arrays: ArrayExecutor | None = None  # the executor over this generation's arrays, if any
     _speller: Any = None
     # Parsed queries of this snapshot: they hold its fallback (and so its frequencies),
     # which must go when the snapshot goes; a global cache would keep every one alive.
@@ -103,10 +108,21 @@ def _holding(method):
     return held
 
 
-class Engine:
-    """Search over one index directory (see the module docstring)."""
+EXECUTORS = ("arrays", "whoosh")  # the fast one, and the reference it is held equal to
 
-    def __init__(self, index_dir):
+
+class Engine:
+    """Search over one index directory (see the module docstring).
+
+    ``executor`` picks who runs queries: ``"arrays"`` (the default) over the generation's
+    memory-mapped arrays, falling back to Whoosh for a generation written without them;
+    ``"whoosh"``, the reference executor, always.
+    """
+
+    def __init__(self, index_dir, executor: str = "arrays"):
+        if executor not in EXECUTORS:
+            raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+        self.executor = executor
         self.index_dir = Path(index_dir)
         self.labels = Labels()
         self._lock = threading.Lock()
@@ -179,7 +195,11 @@ class Engine:
 
         fallback = Fallback(catalogue.frequencies.get, segment)
         units = UnitDirectory.of(catalogue.units.values(), catalogue.by_id)
-        return _Snapshot(ix, catalogue, generation, fallback=fallback, units=units)
+        arrays = None
+        if self.executor == "arrays" and has_arrays(generation):
+            arrays = ArrayExecutor(Arrays(generation))
+        return _Snapshot(ix, catalogue, generation, fallback=fallback, units=units,
+                         arrays=arrays)
 
     def _rebuilt(self, snapshot: "_Snapshot", force: bool = False) -> bool:
         """True when CURRENT names another generation than the one ``snapshot`` holds.
@@ -231,7 +251,7 @@ class Engine:
         params = check(q, filters, page, size, sort)
         snapshot = self._state()
         catalogue, searcher = snapshot.catalogue, self._searcher(snapshot)
-        executor = WhooshExecutor(searcher, catalogue)
+        executor = snapshot.arrays or WhooshExecutor(searcher, catalogue)
         parsed = snapshot.parse(params.q)
         found = executor.run(_request(parsed, params))
         known = _known(searcher, catalogue)
@@ -271,7 +291,7 @@ class Engine:
             "facets": facet_counts.labelled(found.facets, self.labels, params.filters),
         }
 
-    def _corrected(self, executor: WhooshExecutor, snapshot, suggestion: str, params,
+    def _corrected(self, executor: Executor, snapshot, suggestion: str, params,
                    parsed: ParsedQuery, found: Execution) -> tuple[ParsedQuery, Execution]:
         """(parsed, execution) of the suggestion, told as such, when it matches more in
         full (or at all); else the typed ones."""
@@ -281,7 +301,7 @@ class Engine:
             return shown_for(corrected, params.q, suggestion), answer
         return parsed, found
 
-    def _loosen(self, executor: WhooshExecutor, known, parsed: ParsedQuery, params,
+    def _loosen(self, executor: Executor, known, parsed: ParsedQuery, params,
                 found: Execution) -> tuple[ParsedQuery, Execution]:
         """(parsed, execution) of the first looser reading that finds more, when no hit
         holds every concept.

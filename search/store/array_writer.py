@@ -61,7 +61,7 @@ class ArrayBuilder:
             column.add(fields.get(name) or "")
         self.numbers["year"].append(int(fields.get("year") or 0))
         self.numbers["doc_order"].append(int(fields.get("doc_order", docnum)))
-        self.numbers["date_rank"].append(date_number(fields.get("date") or ""))
+        self.numbers["date_rank"].append(date_number(fields.get("date") or "", fields.get("year")))
         self.numbers["norm_length"].append(len(normalize(fields.get("text") or "")))
         self.ids.append(fields["id"])
 
@@ -91,10 +91,13 @@ class ArrayBuilder:
         return count
 
 
-def date_number(date: str) -> int:
-    """An ISO date as a sortable number (20161219); 0 when unknown."""
+def date_number(date: str, year: int | None = None) -> int:
+    """An ISO date as a sortable number (20161219); the year's start (20130000) when only the
+    year (of the session) is known, so an undated draft sorts with its year; 0 when neither."""
     digits = "".join(ch for ch in (date or "")[:10] if ch.isdigit())
-    return int(digits) if len(digits) == 8 else 0
+    if len(digits) == 8:
+        return int(digits)
+    return int(year) * 10_000 if isinstance(year, int) and 0 < year < 10_000 else 0
 
 
 def _check_order(reader, ids: list[str]) -> None:
