@@ -42,3 +42,17 @@ def real_index(tmp_path_factory, corpus_dir) -> Path:
     report = build(corpus_dir, index_dir)
     assert report.problems == [] and report.paragraphs > 700
     return index_dir
+
+
+@pytest.fixture(scope="module")
+def app(real_index):
+    """One app per test module over the session's real index."""
+    from web.app import create_app
+
+    return create_app({"INDEX_DIR": str(real_index), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    """A fresh test client (no cookies carried between tests)."""
+    return app.test_client()

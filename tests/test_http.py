@@ -21,17 +21,6 @@ URLS = ["/", "/?q=%E6%B4%97%E9%92%B1", "/api/search?q=%E6%B4%97%E9%92%B1", "/p/A
         "/static/concord.css", "/static/concord.js", "/nowhere", "/api/search?size=x"]
 
 
-@pytest.fixture(scope="module")
-def app(real_index):
-    """The app over the session's real index."""
-    return create_app({"INDEX_DIR": str(real_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def get(client, url, **kwargs):
     """A response, read and closed (static files are streamed from an open file)."""
     response = client.get(url, **kwargs)

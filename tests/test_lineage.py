@@ -5,19 +5,9 @@ from __future__ import annotations
 import pytest
 
 from search.lineage import diff_html, word_diff, words
-from web.app import create_app
+
 
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(scope="module")
-def app(real_index):
-    return create_app({"INDEX_DIR": str(real_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def history(client, pid):

@@ -22,18 +22,6 @@ from web.params import ParamError, SearchState, parse_state
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
 
 
-@pytest.fixture(scope="module")
-def app(real_index):
-    """One app per module over the session's real index."""
-    return create_app({"INDEX_DIR": str(real_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    """A fresh test client (no cookies carried between tests)."""
-    return app.test_client()
-
-
 def data_of(app, function, *args):
     """What a `*_data()` function returns inside a request, JSON-normalised like the twin."""
     with app.test_request_context("/"):

@@ -12,16 +12,6 @@ from search.messages import MESSAGES, bilingual, say
 from web.app import create_app
 
 
-@pytest.fixture(scope="module")
-def app(real_index):
-    return create_app({"INDEX_DIR": str(real_index), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def test_every_message_has_both_languages_and_the_same_fields():
     import string
 
