@@ -28,24 +28,39 @@ class Catalogue:
     date_rank: list[int]
     doc_order: list[int]
     vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
-    normalized: list[str]  # each text as the analyzer normalises it (substring matching)
     substring_scores: dict = field(default_factory=dict)  # see search.engine.rewrite
     unit_list: list[dict] | None = None  # Engine.units(), built on first use
     all_counts: dict[str, list[dict]] | None = None  # Engine.facet_values(), likewise
     filter_docs: dict[str, set[int]] = field(default_factory=dict)  # by filter query
     # Paragraphs holding each term of the text field (dictionary fallback, "did you mean").
     frequencies: dict[str, int] = field(default_factory=dict)
+    # Each text as the analyzer normalises it: the Whoosh reference's substring scores and
+    # the lone-character check need them all, highlighting only the shown ones; made on
+    # first use (OpenCC over every text is most of an opening otherwise).
+    _normalized: list[str] | None = None
+
+    @property
+    def normalized(self) -> list[str]:
+        """Every text as the analyzer normalises it, by docnum."""
+        if self._normalized is None:
+            self._normalized = [normalize(d.get("text", "")) for d in self.docs]
+        return self._normalized
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""
-        text = self.normalized[docnum]
-        return text if len(text) == len(self.docs[docnum].get("text", "")) else None
+        stored = self.docs[docnum].get("text", "")
+        text = self.normalized[docnum] if self._normalized is not None else normalize(stored)
+        return text if len(text) == len(stored) else None
 
     @property
     def characters(self) -> frozenset[str]:
-        """Every character of the normalised texts (is a lone character in the text?)."""
+        """Every character of the text field's terms (is a lone character in the text?).
+
+        The terms are the normalised text cut into words, so every Chinese character of
+        every paragraph is in one of them; reading them is far cheaper than every text.
+        """
         if not hasattr(self, "_characters"):
-            self._characters = frozenset("".join(self.normalized))
+            self._characters = frozenset("".join(self.frequencies))
         return self._characters
 
     @property
@@ -70,11 +85,10 @@ class Catalogue:
         date_rank = [date_number(d.get("date", ""), d.get("year")) for d in docs]
         vocabulary = tuple(term for term in reader.field_terms("text")
                            if isinstance(term, str) and term.isascii() and term.isalpha())
-        normalized = [normalize(d.get("text", "")) for d in docs]
         doc_order = [d.get("doc_order", n) for n, d in enumerate(docs)]
         frequencies = {term.decode("utf-8") if isinstance(term, bytes) else term:
                        info.doc_frequency() for term, info in reader.iter_field("text")}
-        return cls(docs, columns, by_id, units, date_rank, doc_order, vocabulary, normalized,
+        return cls(docs, columns, by_id, units, date_rank, doc_order, vocabulary,
                    frequencies=frequencies)
 
     def result(self, docnum: int, labels: Labels) -> dict:
