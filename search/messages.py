@@ -34,6 +34,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "value_too_long": ("a value of “{facet}” is too long", "“{facet}”的某个取值过长"),
     "not_whole_number": ("{name} must be a whole number", "{name} 必须是整数"),
     "out_of_range": ("{name} must be between {low} and {high}", "{name} 必须介于 {low} 与 {high} 之间"),
+    "timed_out": ("the search took longer than {seconds} s; these are the paragraphs found "
+                  "so far, and the counts may be short", "搜索超过 {seconds} 秒；以下是目前找到的段落，"
+                  "计数可能不全"),
     "unknown_facet": ("unknown facet “{facet}”; use one of {known}",
                       "未知的分面“{facet}”；请使用以下之一：{known}"),
 }

@@ -461,7 +461,7 @@ def test_a_word_found_nowhere_is_read_as_the_concept_it_names(engine):
 
 def test_the_answer_has_the_api_shape(engine):
     found = engine.search("洗钱", {"kind": ["op"]}, page=2, size=5, sort="relevance")
-    assert set(found) == {"query", "total", "full", "partial", "page", "size", "sort",
+    assert set(found) == {"query", "incomplete", "total", "full", "partial", "page", "size", "sort",
                           "took_ms", "expanded", "reading", "read_as", "messages", "notes",
                           "suggestion", "results", "facets"}
     assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,

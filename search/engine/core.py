@@ -108,6 +108,7 @@ def _holding(method):
     return held
 
 
+BUDGET_SECONDS = 2.0  # a search's matching time; past it the answer so far, flagged
 EXECUTORS = ("arrays", "whoosh")  # the fast one, and the reference it is held equal to
 
 
@@ -119,10 +120,11 @@ class Engine:
     ``"whoosh"``, the reference executor, always.
     """
 
-    def __init__(self, index_dir, executor: str = "arrays"):
+    def __init__(self, index_dir, executor: str = "arrays", budget: float = BUDGET_SECONDS):
         if executor not in EXECUTORS:
             raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
         self.executor = executor
+        self.budget = budget  # seconds of matching per search; then the answer so far
         self.index_dir = Path(index_dir)
         self.labels = Labels()
         self._lock = threading.Lock()
@@ -253,7 +255,8 @@ class Engine:
         catalogue, searcher = snapshot.catalogue, self._searcher(snapshot)
         executor = snapshot.arrays or WhooshExecutor(searcher, catalogue)
         parsed = snapshot.parse(params.q)
-        found = executor.run(_request(parsed, params))
+        deadline = started + self.budget
+        found = executor.run(_request(parsed, params, deadline))
         known = _known(searcher, catalogue)
         suggestion = None
         if not found.full and not parsed.browse and parsed.words:  # a typo leaves no full match
@@ -262,17 +265,21 @@ class Engine:
                                  snapshot.speller())
             if suggestion is not None and confident(params.q, suggestion):
                 parsed, found = self._corrected(executor, snapshot, suggestion, params,
-                                                parsed, found)
+                                                parsed, found, deadline)
         if not found.full and not parsed.browse:
-            parsed, found = self._loosen(executor, known, parsed, params, found)
+            parsed, found = self._loosen(executor, known, parsed, params, found, deadline)
         matches = highlight.positive_matches(executor.prepare(parsed.query))
         spans = highlight.match_spans(searcher, found.page, matches, catalogue.aligned)
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in found.page]
         for result, matched in zip(results, found.matched):
             result["missing"] = [{"en": en, "zh": zh} for i, (en, zh)
                                  in enumerate(parsed.concepts) if i not in matched]
+        messages = list(parsed.messages)
+        if found.partial:  # out of time: say so in both languages, with what was found
+            messages.append(say("timed_out", seconds=f"{self.budget:g}"))
         return {
             "query": params.q,
+            "incomplete": found.partial,  # the time budget ran out: counts are of what was seen
             "total": found.total,
             "full": found.full,  # hits holding every concept; the rest lack some
             "partial": found.total - found.full,
@@ -284,25 +291,26 @@ class Engine:
             "expanded": list(parsed.expanded),
             "reading": dict(parsed.reading),
             "read_as": [dict(part) for part in parsed.read_as],
-            "messages": list(parsed.messages),
-            "notes": [bilingual(message) for message in parsed.messages],
+            "messages": messages,
+            "notes": [bilingual(message) for message in messages],
             "suggestion": suggestion,
             "results": results,
             "facets": facet_counts.labelled(found.facets, self.labels, params.filters),
         }
 
     def _corrected(self, executor: Executor, snapshot, suggestion: str, params,
-                   parsed: ParsedQuery, found: Execution) -> tuple[ParsedQuery, Execution]:
+                   parsed: ParsedQuery, found: Execution,
+                   deadline: float) -> tuple[ParsedQuery, Execution]:
         """(parsed, execution) of the suggestion, told as such, when it matches more in
         full (or at all); else the typed ones."""
         corrected = snapshot.parse(suggestion)
-        answer = executor.run(_request(corrected, params))
+        answer = executor.run(_request(corrected, params, deadline))
         if answer.full > found.full or (answer.total and not found.total):
             return shown_for(corrected, params.q, suggestion), answer
         return parsed, found
 
     def _loosen(self, executor: Executor, known, parsed: ParsedQuery, params,
-                found: Execution) -> tuple[ParsedQuery, Execution]:
+                found: Execution, deadline: float) -> tuple[ParsedQuery, Execution]:
         """(parsed, execution) of the first looser reading that finds more, when no hit
         holds every concept.
 
@@ -317,7 +325,7 @@ class Engine:
                 break  # every hit already says what it lacks: nothing is left out unseen
             relaxed = relax(parsed, known, widen, drop)
             if relaxed is not None:
-                loose = executor.run(_request(relaxed, params))
+                loose = executor.run(_request(relaxed, params, deadline))
                 if loose.full or (loose.total and not found.total):
                     return relaxed, loose
         return parsed, found
@@ -381,11 +389,12 @@ def _known(searcher, catalogue: Catalogue):
     return known
 
 
-def _request(parsed: ParsedQuery, params) -> Request:
-    """What the executor is asked for one parsed query and the checked parameters."""
+def _request(parsed: ParsedQuery, params, deadline: float) -> Request:
+    """What the executor is asked for one parsed query and the checked parameters, with
+    what is left of the search's time (every run of one search shares one deadline)."""
     return Request(parsed.query, {f: tuple(v) for f, v in params.filters.items()},
                    parsed.filter, params.sort, (params.page - 1) * params.size, params.size,
-                   facet_counts.COUNTED)
+                   facet_counts.COUNTED, max(0.0, deadline - time.perf_counter()))
 
 
 PARSED_CACHE = 512  # parsed queries one snapshot remembers (queries repeat)
