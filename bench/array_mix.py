@@ -1,8 +1,8 @@
 """The array executor's fixed query mix and the Whoosh reference it is held equal to.
 
 The mix covers every node kind over the analysed words of bench/queries.toml. The
-reference runs Whoosh on ``to_whoosh`` of each node, with bigram phrases resolved as the
-engine resolves them (``resolve_bigrams``) and prefixes expanded as the form says
+reference runs Whoosh on ``to_whoosh`` of each node, with substrings scored as the
+Whoosh executor scores them (``substring_scores``) and prefixes expanded as the form says
 (tests/test_array_executor.py compares; bench/arrays.py times both).
 """
 
@@ -19,7 +19,7 @@ from whoosh import query as Q
 
 from search.analysis import normalize, segment
 from search.engine.execution import child_weight, rank_key
-from search.engine.ranking import OP_BOOST, top_at_least
+from search.engine.ranking import OP_BOOST
 from search.store.array_writer import date_number
 from search.engine.reference import to_whoosh
 from search.engine.rewrite import SubstringQuery, _scores
@@ -143,7 +143,7 @@ class Reference:
             ranked = sorted(hits, key=lambda n: self.stored[n]["doc_order"])
             return self._answer(hits, ranked[:size], {}, None)
         scores = self.scores(node, allowed)
-        top, matched = top_at_least(node), {}
+        top, matched = F.top_at_least(node), {}
         if top is not None:  # Whoosh cannot score AtLeast: the sum of the matching children
             children = [self.scores(c, None) for c in top.items]
             weights = [child_weight(len(c), len(self.stored)) for c in children]

@@ -16,7 +16,6 @@ import pytest
 from bench.array_mix import FACET_LIST, Reference, query_mix
 from search.engine.arrays import ArrayExecutor
 from search.engine.execution import Request
-from search.engine.ranking import top_at_least
 from search.query import form as F
 from search.store.arrays import Arrays
 from search.store.generation import current
@@ -33,7 +32,7 @@ def _compare(index_dir: Path, reference: Reference):
         assert got.facets == expected["facets"], name
         assert got.page == expected["page"], name
         assert got.scores == pytest.approx(expected["scores"], rel=1e-6), name
-        if top_at_least(node) is not None:
+        if F.top_at_least(node) is not None:
             assert got.matched == expected["matched"], name
         checked += expected["total"] > 0
     return checked

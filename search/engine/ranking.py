@@ -15,24 +15,15 @@ from search.engine.execution import ROUND, Execution, Request, child_weight
 from search.query import form as F
 
 SCALE = 10.0 ** ROUND
-# The ranking rule's factor on an operative paragraph's score, once the rule has one.
-OP_BOOST = getattr(execution, "OP_BOOST", 1.0)
-
-
-def top_at_least(node: F.Node | None) -> F.AtLeast | None:
-    """The ``AtLeast`` at the top of ``node`` (under exclusions and optional boosts)."""
-    if node is not None and hasattr(F, "top_at_least"):
-        return F.top_at_least(node)
-    while isinstance(node, (F.Without, F.Maybe)):
-        node = node.positive if isinstance(node, F.Without) else node.required
-    return node if isinstance(node, F.AtLeast) else None
+# The ranking rule's factor on an operative paragraph's score (search.engine.execution).
+OP_BOOST = execution.OP_BOOST  # read here at run time (tests patch it)
 
 
 def answer(executor, run, request: Request, hits) -> Execution:
     """The :class:`Execution` of ``hits`` for ``request``."""
     arrays = executor.arrays
     docs = hits.docs
-    top = top_at_least(request.query)
+    top = F.top_at_least(request.query)
     matched = _matched(executor, run, top, docs)
     full = len(docs) if matched is None else int((matched[0] == len(top.items)).sum())
     date = arrays.numbers["date_rank"][docs].astype(np.int64)

@@ -83,26 +83,6 @@ def substring_scores(node: F.Substring, texts: list[str], average: float,
     return cache[key]
 
 
-def resolve_bigrams(query: Q.Query, texts: list[str], average: float,
-                    cache: dict | None = None) -> Q.Query:
-    """A compiled Whoosh query with its bigram phrases swapped for :class:`SubstringQuery`.
-
-    For Whoosh queries compiled without the substring hook (the array executor's tests);
-    scores as :func:`substring_scores` does.
-    """
-
-    def swap(node: Q.Query) -> Q.Query:
-        if not (isinstance(node, Q.Phrase) and node.fieldname == "text_bigram"):
-            return node
-        text = joined_bigrams(list(node.words))
-        if text is None:
-            return node
-        substring = F.Substring("text_bigram", text, node.boost)
-        return SubstringQuery(text, substring_scores(substring, texts, average, cache))
-
-    return query.accept(swap)
-
-
 def _scores(text: str, texts: list[str], average: float, boost: float) -> dict[int, float]:
     """BM25 of ``text`` as if it were one term of the bigram field."""
     counts = {n: t.count(text) for n, t in enumerate(texts) if text in t}
