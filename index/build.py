@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.cache import AnalysisCache, file_key
 from index.cap import cap_paragraphs
 from index.clean import clean
 from index.link import link
@@ -44,6 +45,8 @@ class BuildReport:
     index_dir: str = ""
     notices: list[str] = field(default_factory=list)  # e.g. a paragraph indexed in pieces
     phases: Phases | None = None  # per-phase counts and timings
+    parsed: int = 0  # documents parsed by this build (the others were read from its cache)
+    reused: int = 0  # paragraphs whose segmentation came from the cache
 
     def summary(self) -> str:
         """One line for a log or a terminal."""
@@ -51,6 +54,9 @@ class BuildReport:
                 f"{self.documents} documents into {self.index_dir}")
         if self.problems:
             line += f"; skipped {len(self.problems)} file(s): " + "; ".join(p.message for p in self.problems)
+        if self.parsed < self.documents or self.reused:
+            line += (f" ({self.parsed} document(s) parsed and {self.paragraphs - self.reused} "
+                     "paragraph(s) segmented anew; the rest came from the build cache)")
         return line
 
 
@@ -99,22 +105,33 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
 
 
 def parse_corpus(corpus_dir: str | Path, phases: Phases | None = None,
-                 processes: int | None = None) -> tuple[list[Document], list[Problem]]:
+                 processes: int | None = None,
+                 cache: AnalysisCache | None = None) -> tuple[list[Document], list[Problem]]:
     """Parse every file of a corpus; unusable ones become Problems, the rest still parse.
 
     A file is skipped when it cannot be read or parsed, when it is a link leading out of
     the corpus folder, or when it repeats ids an earlier file (in name order) already gave.
     Files are parsed on ``processes`` workers (default: every core) and taken in name order.
+    With a ``cache`` (index/cache.py), a file parsed by an earlier build is read back from
+    it instead, and each document's cache key is recorded in ``cache.keys``.
     """
     corpus_dir, phases = Path(corpus_dir), phases or Phases()
     files = corpus_files(corpus_dir)
     manifest, problems = _manifest_or_problem(corpus_dir)
     documents: list[Document] = []
     owners: dict[str, str] = {}  # paragraph and unit ids → the file that gave them
-    processes = 1 if len(files) < PARSE_SERIAL_BELOW else processes or default_processes()
     with phases.phase("parsing", total=len(files), unit="files") as bar:
-        jobs = ((path, corpus_dir, manifest.get(path.name)) for path in files)
-        for parsed in ordered_map(_parse_one, jobs, processes):
+        known, keys = _from_cache(files, corpus_dir, manifest, cache)
+        todo = [path for path in files if path not in known]
+        processes = 1 if len(todo) < PARSE_SERIAL_BELOW else processes or default_processes()
+        jobs = ((path, corpus_dir, manifest.get(path.name)) for path in todo)
+        fresh = ordered_map(_parse_one, jobs, processes)
+        for path in files:
+            parsed = known[path] if path in known else next(fresh)
+            if path in keys and isinstance(parsed, Document):
+                if path not in known:
+                    cache.put_document(keys[path], parsed)  # before linking changes it
+                cache.keys[parsed.name] = keys[path]
             if isinstance(parsed, Document):
                 try:
                     _claim_ids(parsed, owners)
@@ -129,6 +146,30 @@ def parse_corpus(corpus_dir: str | Path, phases: Phases | None = None,
         link(documents, manifest)  # lineage (issue 9): the same language across units
         bar.advance(len(documents))
     return documents, problems
+
+
+def _from_cache(files: list[Path], corpus_dir: Path, manifest: dict,
+                cache: AnalysisCache | None) -> tuple[dict[Path, Document | Problem], dict[Path, str]]:
+    """The files an earlier build parsed (read back from ``cache``) and every file's key.
+
+    A file that cannot be read here, or a link leaving the corpus, is left to the parse,
+    which names the problem.
+    """
+    known: dict[Path, Document | Problem] = {}
+    keys: dict[Path, str] = {}
+    if cache is None:
+        return known, keys
+    for path in files:
+        try:
+            _inside(path, corpus_dir)
+            data = path.read_bytes()
+        except (ReadError, OSError):
+            continue
+        keys[path] = file_key(path.name, data, manifest.get(path.name))
+        document = cache.document(keys[path])
+        if document is not None:
+            known[path] = document
+    return known, keys
 
 
 def _parse_one(job: tuple[Path, Path, dict | None]) -> Document | Problem:
@@ -174,22 +215,30 @@ def link_citations(documents: list[Document]) -> None:
 
 
 def build(corpus_dir: str | Path, index_dir: str | Path, phases: Phases | None = None,
-          allow_empty: bool = False, wait: bool = True, processes: int | None = None) -> BuildReport:
+          allow_empty: bool = False, wait: bool = True, processes: int | None = None,
+          use_cache: bool = True, require: str | None = None,
+          keep: set[str] = frozenset()) -> BuildReport:
     """Parse the corpus and publish a new generation; skipped files are listed in the report.
 
     Holds the writer lock from the start (waiting for it, or IndexBusy when not ``wait``);
     EmptyBuild when nothing would be published and not ``allow_empty``. Parsing and
-    segmentation run on ``processes`` worker processes (default: every core).
+    segmentation run on ``processes`` worker processes (default: every core), and only for
+    the files the index's cache (index/cache.py) does not already hold, unless not
+    ``use_cache``. With ``require`` (a file name), a build where that file is skipped
+    raises Refused and publishes nothing, and likewise if a file of ``keep`` (names the
+    live index holds) is skipped (``concord add`` and ``concord remove``).
     """
     from index.publish import writer_lock
     from index.write import EmptyBuild, write_index  # the writer pulls in Whoosh; parsing alone does not
 
     phases = phases or Phases()
     with writer_lock(index_dir, wait=wait):
-        documents, problems = parse_corpus(corpus_dir, phases, processes)
+        cache = AnalysisCache(index_dir, enabled=use_cache)
+        documents, problems = parse_corpus(corpus_dir, phases, processes, cache)
+        _check_required(require, keep, problems)
         try:
             written = write_index(documents, Path(index_dir), allow_empty=allow_empty,
-                                  phases=phases, processes=processes)
+                                  phases=phases, processes=processes, cache=cache)
         except EmptyBuild as exc:
             if documents:
                 raise
@@ -197,6 +246,7 @@ def build(corpus_dir: str | Path, index_dir: str | Path, phases: Phases | None =
                                f"skipped): {exc}")
             error.problems = problems
             raise error from None
+        cache.prune()
     return BuildReport(
         documents=len(documents),
         units=sum(len(d.units) for d in documents),
@@ -205,4 +255,20 @@ def build(corpus_dir: str | Path, index_dir: str | Path, phases: Phases | None =
         index_dir=str(index_dir),
         notices=[notice for doc in documents for notice in doc.notices],
         phases=phases,
+        parsed=len(documents) - len(cache.parsed_before),
+        reused=cache.reused,
     )
+
+
+class Refused(ValueError):
+    """A build that would not hold a document it was asked to add; nothing was published."""
+
+
+def _check_required(name: str | None, keep: set[str], problems: list[Problem]) -> None:
+    """Raise Refused when the required file, or one that must stay, is among the skipped ones."""
+    for problem in problems:
+        if name is not None and problem.file == name:
+            raise Refused(f"{problem.message}; nothing was published")
+        if problem.file in keep:
+            raise Refused(f"{problem.message}; {problem.file} is in the live index, so nothing "
+                          "was published")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from index import publish
+from index.cache import AnalysisCache
 from index.lineage_file import write_links
 from index.model import Document, Paragraph, Unit
 from index.progress import Phases
@@ -31,18 +33,21 @@ class EmptyBuild(ValueError):
 
 
 def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = False,
-                wait: bool = True, phases: Phases | None = None, processes: int | None = None) -> int:
+                wait: bool = True, phases: Phases | None = None, processes: int | None = None,
+                cache: AnalysisCache | None = None) -> int:
     """Publish the index of ``documents`` as ``index_dir``'s new generation; return its paragraphs.
 
     Refuses (EmptyBuild) to publish an index with no paragraphs unless ``allow_empty``;
     waits for another build's lock, or raises IndexBusy when not ``wait``. Segmentation
     runs on ``processes`` workers (default: every core); ``phases`` reports progress.
+    With a ``cache`` (index/cache.py), a document it holds postings for is not segmented
+    again, and the postings of the others are kept in it.
     """
     index_dir, phases = Path(index_dir), phases or Phases()
     with publish.writer_lock(index_dir, wait=wait):
         staging = publish.new_generation(index_dir)
         try:
-            count, units, arrays = _write_segments(documents, staging, phases, processes)
+            count, units, arrays = _write_segments(documents, staging, phases, processes, cache)
             _refuse_short(documents, units, count, allow_empty)
             with phases.phase("arrays", total=count, unit="paragraphs") as bar:
                 # Beside the committed segments (search.store.arrays), published with them.
@@ -94,14 +99,14 @@ def corpus_stamp(documents: list[Document], paragraphs: int) -> dict:
 
 
 def _write_segments(documents: list[Document], directory: Path, phases: Phases,
-                    processes: int | None = None) -> tuple[int, list[dict], ArrayBuilder]:
+                    processes: int | None = None,
+                    cache: AnalysisCache | None = None) -> tuple[int, list[dict], ArrayBuilder]:
     """Add every paragraph to a new index in ``directory``; (count, unit records, arrays).
 
     The array builder gets the same worker postings as Whoosh, document by document; its
     ``finish`` saves them once the segment is committed.
     """
     from index.postings import install
-    from index.segment import analyse_all
 
     schema = build_schema()
     ix = whoosh_index.create_in(str(directory), schema)
@@ -112,10 +117,9 @@ def _write_segments(documents: list[Document], directory: Path, phases: Phases,
     install(writer)
     units = [unit_record(doc, unit) for doc in documents for unit in doc.units]
     total = sum(len(unit["paragraphs"]) for unit in units)
-    texts = (para.text for doc in documents for unit in doc.units for para in unit.paragraphs)
     try:
         with phases.phase("segmentation", total=total, unit="paragraphs") as bar, \
-                closing(analyse_all(texts, processes, total=total)) as analysed:
+                closing(_postings(documents, processes, cache)) as analysed:
             for row, postings in zip(_rows(documents), analysed, strict=True):
                 row["text"] = PreAnalysed(row["text"], postings["text"])
                 row["text_bigram"] = PreAnalysed(row["text_bigram"], postings["text_bigram"])
@@ -132,6 +136,41 @@ def _write_segments(documents: list[Document], directory: Path, phases: Phases,
         raise
     ix.close()
     return total, units, arrays
+
+
+def _postings(documents: list[Document], processes: int | None,
+              cache: AnalysisCache | None) -> Iterator[dict]:
+    """Every paragraph's postings in order: from ``cache`` where it has them, else analysed.
+
+    Only the documents without an entry go to the pool (index/segment.py); their postings
+    are then kept in the cache, one entry per document. An entry that turns out unreadable
+    is analysed again on the spot.
+    """
+    from index.segment import analyse, analyse_all
+
+    def paragraphs(doc: Document) -> list[Paragraph]:
+        return [para for unit in doc.units for para in unit.paragraphs]
+
+    keys = cache.keys if cache is not None else {}
+    stored = {doc.name for doc in documents if doc.name in keys and cache.has_postings(keys[doc.name])}
+    todo = [doc for doc in documents if doc.name not in stored]
+    total = sum(len(paragraphs(doc)) for doc in todo)
+    texts = (para.text for doc in todo for para in paragraphs(doc))
+    with closing(analyse_all(texts, processes, total=total)) as fresh:
+        for doc in documents:
+            paras = paragraphs(doc)
+            if doc.name in stored:
+                found = cache.postings(keys[doc.name], len(paras))
+                if found is None:
+                    found = [analyse(para.text) for para in paras]
+                    cache.put_postings(keys[doc.name], found)
+                else:
+                    cache.reused += len(paras)
+            else:
+                found = [next(fresh) for _ in paras]
+                if doc.name in keys:
+                    cache.put_postings(keys[doc.name], found)
+            yield from found
 
 
 def _rows(documents: list[Document]):

@@ -1,4 +1,4 @@
-"""The `concord` command: parse, build, search, serve and lineage."""
+"""The `concord` command: parse, build, add, remove, search, serve and lineage."""
 
 from __future__ import annotations
 
@@ -39,21 +39,52 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Parse the corpus and publish the index; exit 1 when a file was skipped (see the README)."""
-    from index.build import CorpusError, build
+    from index.build import build
+
+    return _publishing(lambda phases: build(
+        args.corpus, args.index, phases=phases, allow_empty=getattr(args, "allow_empty", False),
+        wait=not getattr(args, "no_wait", False), processes=getattr(args, "processes", None),
+        use_cache=not getattr(args, "no_cache", False)))
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    """Copy one document into the corpus and publish the index with it (see the README)."""
+    from index.incremental import add
+
+    return _publishing(lambda phases: add(args.file, args.corpus, args.index, phases=phases,
+                                          wait=not args.no_wait, processes=args.processes))
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Take one document out of the corpus and publish the index without it."""
+    from index.incremental import remove
+
+    def run(phases):
+        report, kept = remove(args.document, args.corpus, args.index, phases=phases,
+                              wait=not args.no_wait, processes=args.processes,
+                              allow_empty=args.allow_empty)
+        if kept is not None:
+            print(f"concord: moved {kept.name} to {kept.parent}; the index no longer holds it",
+                  file=sys.stderr)
+        return report
+
+    return _publishing(run)
+
+
+def _publishing(run) -> int:
+    """Run a build-like ``run(phases)`` and report it; the exit status of the README's table."""
+    from index.build import CorpusError, Refused
     from index.progress import Phases
     from index.publish import IndexBusy
     from index.write import EmptyBuild
 
     phases = Phases.for_stream(sys.stderr)  # bars on a terminal
     try:
-        report = build(args.corpus, args.index, phases=phases,
-                       allow_empty=getattr(args, "allow_empty", False),
-                       wait=not getattr(args, "no_wait", False),
-                       processes=getattr(args, "processes", None))
+        report = run(phases)
     except IndexBusy as exc:
         print(f"concord: {exc}", file=sys.stderr)
         return 3
-    except (CorpusError, EmptyBuild) as exc:
+    except (CorpusError, EmptyBuild, Refused) as exc:
         for problem in getattr(exc, "problems", []):
             print(f"concord: skipped {problem.message}", file=sys.stderr)
         print(f"concord: {exc}", file=sys.stderr)
@@ -156,6 +187,16 @@ def _open_index(app, workers: int) -> None:
     check_stamp(current(app.config["INDEX_DIR"]))
 
 
+def _writer_options(p: argparse.ArgumentParser) -> None:
+    """The options every command that publishes a generation takes, besides build's own."""
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
+    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
+    p.add_argument("--no-wait", action="store_true",
+                   help="exit with 'index busy' (status 3) instead of waiting for another build")
+    p.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="worker processes for parsing and segmentation (default: every core)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of `concord` and its subcommands."""
     parser = argparse.ArgumentParser(prog="concord", description="Search UN crime-prevention resolutions paragraph by paragraph.")
@@ -167,15 +208,24 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("build", help="parse the corpus and write the search index")
-    p.add_argument("--corpus", default=DEFAULT_CORPUS, help=f"corpus directory (default {DEFAULT_CORPUS})")
-    p.add_argument("--index", default=DEFAULT_INDEX, help=f"index directory (default {DEFAULT_INDEX})")
+    _writer_options(p)
     p.add_argument("--allow-empty", action="store_true",
                    help="publish even an index with no paragraphs (refused otherwise)")
-    p.add_argument("--no-wait", action="store_true",
-                   help="exit with 'index busy' (status 3) instead of waiting for another build")
-    p.add_argument("--processes", type=int, default=None, metavar="N",
-                   help="worker processes for parsing and segmentation (default: every core)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="parse and segment every file again, ignoring the build cache")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("add", help="add one document to the corpus and publish the index with it")
+    p.add_argument("file", help="the .txt file to add (copied into the corpus folder)")
+    _writer_options(p)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="take one document out of the corpus and the index")
+    p.add_argument("document", help="its file name (001.txt), stem, document symbol or a unit id")
+    _writer_options(p)
+    p.add_argument("--allow-empty", action="store_true",
+                   help="publish even when the last document goes (refused otherwise)")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("search", help="search the index from the terminal")
     p.add_argument("query", nargs="?", default="", help="query text (Chinese or English)")
