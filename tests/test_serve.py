@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -104,6 +105,28 @@ def test_two_gunicorn_workers_serve_the_same_answers(real_index, expected, tmp_p
     finally:
         _stop(proc)
     assert proc.returncode == 0, (tmp_path / "serve.log").read_text()
+
+
+def test_gunicorns_own_errors_carry_the_security_headers(real_index, tmp_path):
+    from web.app import SECURITY_HEADERS
+
+    proc, port = _start(real_index, tmp_path / "serve.log", "--workers", "2", "--threads", "1")
+    try:
+        _until_answering(port, "洗钱")
+        for request in (b"NOT A REQUEST LINE\r\n\r\n",  # answered by gunicorn, not the app
+                        b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+                conn.sendall(request)
+                response = b""
+                while chunk := conn.recv(65536):
+                    response += chunk
+            head = response.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            assert head.startswith("HTTP/1.1 400 "), head
+            for name, value in SECURITY_HEADERS.items():
+                assert f"\r\n{name}: {value}\r\n" in head + "\r\n"
+            assert "\r\nCache-Control: no-store" in head
+    finally:
+        _stop(proc)
 
 
 def test_one_process_serves_with_waitress_on_the_announced_port(real_index, expected, tmp_path):

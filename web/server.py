@@ -7,7 +7,8 @@ as the app's. Idle connections are cut after ``channel_timeout`` seconds, so a c
 idle clients cannot hold every connection slot for long.
 
 With ``workers > 1`` (``serve_gunicorn``) gunicorn's master forks that many worker
-processes, each with its own thread pool (``gthread``), all accepting on one socket. The
+processes, each with its own thread pool (``gthread``), all accepting on one socket, and
+gunicorn's own error responses get our headers too (``_HeadedSocket``). The
 app is loaded once in the master (imports, templates, the Chinese dictionary: pages the
 workers share), but each worker opens the index itself after the fork: an open Whoosh
 file shares its offset with every process that inherited it, and the memory-mapped
@@ -79,6 +80,40 @@ def announce(host: str, port: int) -> None:
     print(f"Serving Concord on http://{shown}:{port}/", file=sys.stderr, flush=True)
 
 
+class _HeadedSocket:
+    """A client socket whose first response head gets the security headers on its way out.
+
+    gunicorn writes its own error responses (a malformed request line, a header too large)
+    straight to the socket; this wrapper adds our headers after their status line.
+    """
+
+    def __init__(self, sock) -> None:
+        self._sock = sock
+        self._sent = False
+
+    def sendall(self, data: bytes) -> None:
+        if not self._sent and data.startswith(b"HTTP/"):
+            status, _, rest = data.partition(b"\r\n")
+            extra = [*SECURITY_HEADERS.items(), ("Cache-Control", "no-store")]
+            data = status + b"\r\n" + b"".join(f"{k}: {v}\r\n".encode("latin-1") for k, v in extra) + rest
+        self._sent = True
+        self._sock.sendall(data)
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
+def _worker_class():
+    """gunicorn's threaded worker, its own error responses carrying our headers."""
+    from gunicorn.workers.gthread import ThreadWorker
+
+    class Worker(ThreadWorker):
+        def handle_error(self, req, client, addr, exc):
+            return super().handle_error(req, _HeadedSocket(client), addr, exc)
+
+    return Worker
+
+
 def serve_gunicorn(app, host: str, port: int, workers: int, threads: int,
                    connection_limit: int = CONNECTION_LIMIT, channel_timeout: int = CHANNEL_TIMEOUT) -> None:
     """Serve with a gunicorn master and ``workers`` processes of ``threads`` threads each."""
@@ -116,7 +151,7 @@ def gunicorn_options(app, host: str, port: int, workers: int, threads: int,
 
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-        "workers": workers, "worker_class": "gthread", "threads": threads,
+        "workers": workers, "worker_class": _worker_class(), "threads": threads,
         "worker_connections": connection_limit,  # per worker, as waitress's limit
         "keepalive": channel_timeout,  # idle keep-alive connections are closed after this
         "preload_app": True, "timeout": WORKER_TIMEOUT_S, "graceful_timeout": 10,
