@@ -345,3 +345,62 @@ def test_killing_builds_at_random_moments_never_leaves_the_server_without_an_ind
     final = build(small_corpus, index_dir)  # the next build clears what the kills left
     assert final.paragraphs == 93 and len(generation_numbers(index_dir)) == 2
     assert not (index_dir / "CURRENT.tmp").exists()
+
+
+# Each moment of publishing, and of keeping the build cache, where a build may die: the
+# subprocess patches the step to SIGKILL itself there (before it runs, or just after).
+_DIE_AT = '''
+import os, signal, sys
+from index import cache, publish
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+point, real_replace = sys.argv[1], os.replace
+
+def replace(src, dst):
+    if point == "pointer-written" and str(src).endswith("CURRENT.tmp"):
+        die()
+    real_replace(src, dst)
+    if point == "pointer-replaced" and str(src).endswith("CURRENT.tmp"):
+        die()
+
+os.replace = replace
+if point == "staged":
+    publish._fsync_tree = die
+if point == "cleanup":
+    publish.cleanup = die
+if point == "cache-entry":
+    cache.os.replace = lambda src, dst: die() if str(src).endswith(".tmp") else real_replace(src, dst)
+from web.cli import main
+main(["build", *sys.argv[2:]])
+'''
+
+
+@pytest.mark.parametrize("point, published", [
+    ("cache-entry", False), ("staged", False), ("pointer-written", False),
+    ("pointer-replaced", True), ("cleanup", True)])
+def test_a_build_killed_at_each_step_of_publishing_leaves_a_complete_index(
+        tmp_path, small_corpus, monkeypatch, point, published):
+    monkeypatch.setattr(engine_module, "RECHECK_SECONDS", 0.02)
+    index_dir = tmp_path / "index"
+    build(small_corpus, index_dir, use_cache=point != "cache-entry")
+    if point == "cache-entry":
+        shutil.rmtree(index_dir / "cache", ignore_errors=True)  # so the victim writes entries
+    before = current_number(index_dir)
+    with serving(index_dir) as url:
+        victim = subprocess.run([sys.executable, "-c", _DIE_AT, point, "--corpus", str(small_corpus),
+                                 "--index", str(index_dir)], cwd=ROOT, capture_output=True,
+                                timeout=120)
+        assert victim.returncode == -signal.SIGKILL
+        assert current_number(index_dir) == (before + 1 if published else before)
+        assert live_paragraphs(index_dir) == 93
+        time.sleep(0.1)  # the server has noticed any new generation
+        with urllib.request.urlopen(url + "/api/search?q=%E6%B4%97%E9%92%B1", timeout=30) as r:
+            assert r.status == 200 and json.load(r)["total"] > 0
+    if point == "cache-entry":
+        assert [p.name for p in (index_dir / "cache").iterdir()][0].endswith(".tmp")
+    final = build(small_corpus, index_dir)  # the next build clears what the kill left
+    assert final.paragraphs == 93 and len(generation_numbers(index_dir)) == 2
+    assert not (index_dir / "CURRENT.tmp").exists()
+    assert not [p for p in (index_dir / "cache").iterdir() if p.name.endswith(".tmp")]
