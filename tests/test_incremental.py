@@ -226,3 +226,20 @@ def test_the_command_line(small, tmp_path, corpus_dir, capsys):
     (tmp_path / "notes.md").write_text("not a corpus file", encoding="utf-8")
     assert main(["add", str(tmp_path / "notes.md"), *args]) == 2
     assert "corpus documents are .txt files" in capsys.readouterr().err
+
+
+def test_an_open_engine_answers_from_each_new_generation(small, monkeypatch):
+    from search.engine import Engine
+    from search.engine import core
+
+    monkeypatch.setattr(core, "RECHECK_SECONDS", 0.0)
+    folder, index_dir = small
+    engine = Engine(index_dir)
+    try:
+        assert engine.search("")["total"] == sum(PARAGRAPHS.values())
+        remove(ADDED, folder, index_dir)
+        assert engine.search("")["total"] == PARAGRAPHS[REMOVED_DOC]
+        add(folder / REMOVED / ADDED, folder, index_dir)
+        assert engine.search("")["total"] == sum(PARAGRAPHS.values())
+    finally:
+        engine.close()
