@@ -10,8 +10,12 @@ compute while indexing — its *postings*::
                # (term as UTF-8, frequency, weight, encoded (position, startchar, endchar) list)
 
 in first-occurrence order of the terms. ``index.write`` passes them to Whoosh through
-:class:`search.store.schema.PreAnalysed` values, so nothing is analysed twice, and the
-same postings can feed the array writer: :func:`tokens` decodes one field's postings into
+:class:`search.store.schema.PreAnalysed` values, so nothing is analysed twice. The worker
+also hands back what the array writer needs, so the parent — the one serial stage of a
+build — never decodes a posting: under ``"tokens"``, per field, the positions, start and
+end characters of every token as int32 bytes, in posting order (each term's tokens
+together, terms in the postings' order), and under ``"norm_length"`` the length of the
+normalised text. :func:`tokens` decodes one field's postings into
 ``[(term, position, startchar, endchar), …]`` sorted by position.
 
 Results stream back in paragraph order with a bounded number of chunks in flight, so
@@ -21,6 +25,7 @@ memory does not grow with the corpus.
 from __future__ import annotations
 
 import marshal
+from array import array
 from collections.abc import Iterable, Iterator
 
 from index.pool import default_processes, ordered_map
@@ -31,7 +36,7 @@ CHUNK = 128  # paragraphs per task: large enough to amortise the pipe, small for
 SERIAL_BELOW = 4096  # fewer paragraphs than this: a pool costs more than it saves
 
 Postings = list[tuple[bytes, int, float, bytes]]
-Analysed = dict[str, Postings]
+Analysed = dict  # field → Postings, "tokens" → field → (pos, start, end) bytes, "norm_length" → int
 
 _fields = None  # this process's analysed schema fields, made on first use
 
@@ -48,19 +53,42 @@ def _schema_fields() -> dict:
 
 
 def analyse(text: str) -> Analysed:
-    """The postings of every analysed field of one paragraph text, as Whoosh computes them."""
-    return {name: list(field.index(text)) for name, field in _schema_fields().items()}
+    """Every analysed field's postings of one paragraph text, as Whoosh computes them, and
+    the tokens and normalised length the array writer takes."""
+    from search.analysis import normalize
+
+    found: Analysed = {"tokens": {}, "norm_length": len(normalize(text))}
+    for name, field in _schema_fields().items():
+        found[name], found["tokens"][name] = _postings(field, text)
+    return found
+
+
+def _postings(field, text: str) -> tuple[Postings, tuple[bytes, bytes, bytes]]:
+    """What ``field.index(text)`` gives (Whoosh's word_values for its Characters format,
+    tokens grouped by term in first-occurrence order), and those tokens as int32 columns."""
+    seen: dict[str, list[tuple[int, int, int]]] = {}
+    weights: dict[str, float] = {}
+    for token in field.analyzer(text, positions=True, chars=True, boosts=True, mode="index"):
+        if token.stopped:
+            continue
+        seen.setdefault(token.text, []).append((token.pos, token.startchar, token.endchar))
+        weights[token.text] = weights.get(token.text, 0.0) + token.boost
+    boost, encode = field.format.field_boost, field.format.encode
+    postings = [(term.encode("utf-8"), len(found), weights[term] * boost, encode(found))
+                for term, found in seen.items()]
+    flat = [token for found in seen.values() for token in found]
+    columns = tuple(array("i", (token[k] for token in flat)).tobytes() for k in range(3))
+    return postings, columns
 
 
 def _analyse_chunk(texts: list[str]) -> bytes:
     """Worker task: analyse a chunk; marshal keeps the pipe and the parent's unpacking cheap."""
-    return marshal.dumps([[analyse(text)[name] for name in TEXT_FIELDS] for text in texts])
+    return marshal.dumps([analyse(text) for text in texts])
 
 
 def _unpack(blob: bytes) -> Iterator[Analysed]:
-    """The paragraphs of one analysed chunk, as field → postings."""
-    for per_field in marshal.loads(blob):
-        yield dict(zip(TEXT_FIELDS, per_field))
+    """The paragraphs of one analysed chunk."""
+    yield from marshal.loads(blob)
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:

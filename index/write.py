@@ -107,6 +107,7 @@ def _write_segments(documents: list[Document], directory: Path, phases: Phases,
     ``finish`` saves them once the segment is committed.
     """
     from index.postings import install
+    from index.segment import TEXT_FIELDS
 
     schema = build_schema()
     ix = whoosh_index.create_in(str(directory), schema)
@@ -121,8 +122,9 @@ def _write_segments(documents: list[Document], directory: Path, phases: Phases,
         with phases.phase("segmentation", total=total, unit="paragraphs") as bar, \
                 closing(_postings(documents, processes, cache)) as analysed:
             for row, postings in zip(_rows(documents), analysed, strict=True):
-                row["text"] = PreAnalysed(row["text"], postings["text"])
-                row["text_bigram"] = PreAnalysed(row["text_bigram"], postings["text_bigram"])
+                for name in TEXT_FIELDS:
+                    row[name] = PreAnalysed(row[name], postings[name], postings["tokens"][name])
+                row["text"].norm_length = postings["norm_length"]
                 arrays.add(row["doc_order"], row)
                 writer.add_document(**row)
                 bar.advance()

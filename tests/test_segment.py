@@ -161,3 +161,22 @@ def test_arrays_from_worker_postings_equal_arrays_from_analysis(corpus_documents
             assert np.array_equal(np.load(built / ARRAYS_DIR / name), np.load(again / ARRAYS_DIR / name)), name
         else:
             assert (built / ARRAYS_DIR / name).read_bytes() == (again / ARRAYS_DIR / name).read_bytes(), name
+
+
+def test_worker_postings_are_whooshs_own_and_tokens_match_them(corpus_documents):
+    """analyse() computes what each field's Whoosh index() gives, and the token columns the
+    array writer takes are those postings decoded, in posting order."""
+    from array import array
+
+    fields = segment._schema_fields()
+    texts = [p.text for d in corpus_documents for u in d.units for p in u.paragraphs]
+    texts += ["", "of the and", "UNODC 的 A/RES/71/209 money-laundering 1,000"]
+    for text in texts:
+        found = segment.analyse(text)
+        for name, field in fields.items():
+            postings = list(field.index(text))
+            assert found[name] == postings
+            decoded = [t for *_, value in postings for t in field.format.decode_characters(value)]
+            columns = [array("i", column).tolist() for column in found["tokens"][name]]
+            assert list(zip(*columns)) == decoded if decoded else columns == [[], [], []]
+        assert found["norm_length"] == len(normalize(text))

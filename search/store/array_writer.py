@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterable
 
@@ -62,7 +63,9 @@ class ArrayBuilder:
         self.numbers["year"].append(int(fields.get("year") or 0))
         self.numbers["doc_order"].append(int(fields.get("doc_order", docnum)))
         self.numbers["date_rank"].append(date_number(fields.get("date") or "", fields.get("year")))
-        self.numbers["norm_length"].append(len(normalize(fields.get("text") or "")))
+        text = fields.get("text") or ""
+        known = getattr(text, "norm_length", None)  # the build's workers measured it
+        self.numbers["norm_length"].append(known if known is not None else len(normalize(text)))
         self.ids.append(fields["id"])
 
     def finish(self, index_dir: Path) -> int:
@@ -124,7 +127,7 @@ class _Postings:
         """Analyse one document's value as Whoosh's Characters format does."""
         ids, cols = self.term_ids, self.cols
         if isinstance(text, PreAnalysed):
-            self._add_postings(docnum, text.postings)
+            self._add_postings(docnum, text.postings, text.tokens)
             return
         length = 0
         for token in self.analyzer(text, positions=True, chars=True, boosts=True, mode="index"):
@@ -138,9 +141,23 @@ class _Postings:
             length += 1
         self.lengths.append(length)
 
-    def _add_postings(self, docnum: int, postings) -> None:
-        """One document's precomputed Whoosh postings: (term, freq, weight, encoded chars)."""
+    def _add_postings(self, docnum: int, postings, tokens=None) -> None:
+        """One document's precomputed Whoosh postings: (term, freq, weight, encoded chars).
+
+        With ``tokens`` (int32 bytes of positions, starts and ends in posting order, from
+        the build's workers), nothing is decoded: a few C-level appends per document.
+        """
         ids, cols, length = self.term_ids, self.cols, 0
+        if tokens is not None:
+            terms = [ids.setdefault(t.decode("utf-8"), len(ids)) for t, _f, _w, _v in postings]
+            freqs = [freq for _t, freq, _w, _v in postings]
+            cols["term"].extend(chain.from_iterable(map(repeat, terms, freqs)))
+            length = sum(freqs)
+            cols["doc"].extend(repeat(docnum, length))
+            for name, column in zip(("pos", "start", "end"), tokens):
+                cols[name].frombytes(column)
+            self.lengths.append(length)
+            return
         for tbytes, freq, _weight, value in postings:
             term = ids.setdefault(tbytes.decode("utf-8"), len(ids))
             for pos, start, end in self.decode(value):

@@ -15,11 +15,16 @@ from whoosh import fields
 
 
 class PreAnalysed(str):
-    """A field's text together with the postings already computed for it."""
+    """A field's text together with the postings already computed for it, and optionally
+    their tokens as int32 columns (positions, start and end characters, in posting order)
+    and the normalised text's length, for the array writer."""
 
-    def __new__(cls, text: str, postings: list[tuple[bytes, int, float, bytes]]):
+    def __new__(cls, text: str, postings: list[tuple[bytes, int, float, bytes]],
+                tokens: tuple[bytes, bytes, bytes] | None = None):
         value = super().__new__(cls, text)
         value.postings = postings
+        value.tokens = tokens
+        value.norm_length = None
         return value
 
     def __reduce__(self):
