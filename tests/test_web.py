@@ -17,7 +17,7 @@ from web.citation import citation, draft_label_en
 from web.data import paragraph_data, search_data, unit_data
 from web.documents import documents_data
 from web.facetview import shown_facet, split_top
-from web.params import ParamError, SearchState, parse_state
+from web.params import FILTERS, SORTS, ParamError, SearchState, parse_state
 
 XSS = '<script>alert(1)</script> "><img src=x onerror=alert(1)>'
 
@@ -122,6 +122,21 @@ def test_state_round_trips_through_its_url():
         "/?q=%E6%B4%97%E9%92%B1&theme=corruption&sort=newest&size=10")
     assert state.toggled("verb", "urges").filters["verb"] == ("urges",)
     assert state.engine_sort == "date"
+
+
+_texts = st.text(alphabet=st.sampled_from("ab 洗钱&=+%/?#é"), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(q=_texts, filters=st.dictionaries(st.sampled_from(FILTERS), st.lists(_texts.filter(str.strip), max_size=3)),
+       sort=st.sampled_from(SORTS), page=st.integers(1, 3), size=st.sampled_from([10, 20, 50]),
+       facet=st.sampled_from(FILTERS), key=_texts)
+def test_toggle_urls_are_the_toggled_states_urls(q, filters, sort, page, size, facet, key):
+    # The cheap link of every facet value is exactly the one the toggled state would build.
+    state = SearchState(q, {name: tuple(dict.fromkeys(v)) for name, v in filters.items()}, sort, page, size)
+    assert state.toggle_url(facet, key) == state.toggled(facet, key).url("/")
+    for chosen in state.filters.get(facet, ()):
+        assert state.toggle_url(facet, chosen) == state.toggled(facet, chosen).url("/")
 
 
 # --- markup helpers ----------------------------------------------------------------------

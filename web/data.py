@@ -11,7 +11,8 @@ from urllib.parse import quote, urlencode
 from flask import has_request_context, request
 
 from web.citation import citation, with_text
-from web.facetview import session_years, unit_labels, with_years
+from web.facetview import session_years, unit_labels, unit_names, with_years
+from web.memo import per_generation
 from web.params import FACETS, SORTS, SearchState
 
 _ANCHOR = re.compile(r"^(pp|op)(\d*)([a-z]*)$")
@@ -34,13 +35,13 @@ class NotFoundError(LookupError):
 def search_data(engine, state: SearchState) -> dict:
     """The results page: the engine's answer plus facet toggles, selections, pages and links."""
     result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
-    units = engine.units()
+    units = units_by_id(engine)
     cite_results(engine, result["results"], units)
     tag_results(state, result["results"])
     facets = {name: facet_items(engine, state, name, result["facets"].get(name, []))
               for name in COUNTED}
-    facets["session"] = with_years(facets["session"], session_years(units))
-    facets["unit"] = unit_labels(facets["unit"], units)
+    facets["session"] = with_years(facets["session"], per_generation(engine, "session_years", _years))
+    facets["unit"] = unit_labels(facets["unit"], per_generation(engine, "unit_names", _names))
     return {
         **result,
         "sort": state.sort,  # as the URL names it ("newest"), not as the engine does ("date")
@@ -66,6 +67,19 @@ def search_data(engine, state: SearchState) -> dict:
     }
 
 
+def units_by_id(engine) -> dict[str, dict]:
+    """Every unit's metadata by id, read once per generation (shared: not to be changed)."""
+    return per_generation(engine, "units_by_id", lambda e: {unit["id"]: unit for unit in e.units()})
+
+
+def _years(engine) -> dict[str, int]:
+    return session_years(list(units_by_id(engine).values()))
+
+
+def _names(engine) -> dict[str, tuple[str, str]]:
+    return unit_names(units_by_id(engine).values())
+
+
 def offered_sorts(state: SearchState) -> list[dict]:
     """The sort choices: relevance only when there are words to be relevant to."""
     names = SORTS if state.q else tuple(s for s in SORTS if s != "relevance")
@@ -82,20 +96,20 @@ def tag_results(state: SearchState, results: list[dict]) -> None:
         values += [("theme", theme) for theme in result.get("themes", [])[:THEME_TAGS]]
         result["tags"] = [
             {"facet": name, **value, "selected": state.selected(name, value["key"]),
-             "url": narrowed(state, name, value["key"]).url("/")}
+             "url": narrowed_url(state, name, value["key"])}
             for name, value in values if value and value.get("key")
         ]
         result["unit_url"] = unit_url(result["unit"]) + (f"#{result['anchor']}" if result.get("anchor") else "")
 
 
-def narrowed(state: SearchState, facet: str, key: str) -> SearchState:
-    """The state with `key` among the `facet` filters (kept if already there), on page 1."""
-    return state.at_page(1) if state.selected(facet, key) else state.toggled(facet, key)
+def narrowed_url(state: SearchState, facet: str, key: str) -> str:
+    """The URL of the state with `key` among the `facet` filters (kept if already there), page 1."""
+    return state.at_page(1).url("/") if state.selected(facet, key) else state.toggle_url(facet, key)
 
 
-def cite_results(engine, results: list[dict], units: list[dict] | None = None) -> None:
-    """Give each result its citation ({"en","zh"}), built from its unit's metadata."""
-    units = {unit["id"]: unit for unit in (units if units is not None else engine.units())}
+def cite_results(engine, results: list[dict], units: dict[str, dict] | None = None) -> None:
+    """Give each result its citation ({"en","zh"}), built from its unit's metadata (by id)."""
+    units = units if units is not None else units_by_id(engine)
     for result in results:
         unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
         result["citation"] = citation(unit, result["kind"], str(result["number"]), result.get("sub"))
@@ -114,7 +128,7 @@ def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> l
             items.append({"key": key, "zh": base.get("zh", key), "en": base.get("en", key), "count": 0})
     for item in items:
         item["selected"] = state.selected(facet, item["key"])
-        item["toggle_url"] = state.toggled(facet, item["key"]).url("/")
+        item["toggle_url"] = state.toggle_url(facet, item["key"])
     return items
 
 

@@ -32,13 +32,17 @@ def with_years(items: list[dict], years: dict[str, int]) -> list[dict]:
     return sorted(dated, key=lambda item: (item["year"] is None, item["year"] or 0, item["key"]))
 
 
-def unit_labels(items: list[dict], units: list[dict]) -> list[dict]:
-    """Resolution values named as the UN cites them ("General Assembly resolution 71/209")."""
-    by_id = {unit["id"]: unit for unit in units}
+def unit_names(units) -> dict[str, tuple[str, str]]:
+    """(English, Chinese) of each unit by id, as the UN cites it."""
+    return {unit["id"]: unit_name(unit) for unit in units}
+
+
+def unit_labels(items: list[dict], names: dict[str, tuple[str, str]]) -> list[dict]:
+    """Resolution values named as the UN cites them ("General Assembly resolution 71/209");
+    `names` is `unit_names` of the index's units."""
     named = []
     for item in items:
-        unit = by_id.get(item["key"])
-        english, chinese = unit_name(unit) if unit else (item["key"], item["key"])
+        english, chinese = names.get(item["key"]) or (item["key"], item["key"])
         named.append({**item, "en": english, "zh": chinese})
     return named
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from functools import cached_property
+from urllib.parse import quote_plus, urlencode
 
 FACETS = ("theme", "verb", "session", "body", "kind", "lang", "change")
 FILTERS = FACETS + ("unit",)
@@ -90,6 +91,33 @@ class SearchState:
         """A URL for this state under `path`."""
         query = urlencode(self.query_pairs(ui, with_page))
         return f"{path}?{query}" if query else path
+
+    def toggle_url(self, facet: str, key: str, path: str = "/") -> str:
+        """``toggled(facet, key).url(path)``, built from two cached pieces of the query string.
+
+        A results page links every value of every facet (thousands at scale): adding a value
+        that is not selected only puts ``&facet=key`` between what comes before and after
+        it, so no state is copied and only the key is encoded.
+        """
+        if key in self.filters.get(facet, ()):
+            return self.toggled(facet, key).url(path)  # removing one: rare, the full way
+        before, after = self._around[facet]
+        middle = f"{before}&" if before else ""
+        return f"{path}?{middle}{facet}={quote_plus(str(key))}{after}"
+
+    @cached_property
+    def _around(self) -> dict[str, tuple[str, str]]:
+        """Per filter: the encoded query on page 1 up to its last value, and what follows it."""
+        pieces = [urlencode([("q", self.q)])] if self.q else []
+        cuts = {}
+        for name in FILTERS:
+            pieces.extend(urlencode([(name, value)]) for value in self.filters.get(name, ()))
+            cuts[name] = len(pieces)
+        # What query_pairs puts after the filters, on page 1: the sort and the page size.
+        pieces.extend(urlencode([pair]) for pair in self.at_page(1).query_pairs()
+                      if pair[0] in ("sort", "size"))
+        return {name: ("&".join(pieces[:cut]), "".join(f"&{p}" for p in pieces[cut:]))
+                for name, cut in cuts.items()}
 
 
 def _integer(args, name: str, default: int, low: int, high: int) -> int:

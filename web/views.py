@@ -10,6 +10,7 @@ from web.chart import charts
 from web.data import NotFoundError, paragraph_data, search_data, unit_data
 from web.documents import documents_data, introduction, kind_counts
 from web.facetview import facet_panel
+from web.memo import per_generation
 from web.suggest import suggest_data
 from web.exports import export_csv, export_json
 from web.params import parse_state
@@ -22,7 +23,12 @@ def _state():
 
 
 def preambular_verbs(engine) -> set[str]:
-    """Verbs that lead preambular paragraphs more often than operative ones ("Recalling")."""
+    """Verbs that lead preambular paragraphs more often than operative ones ("Recalling"),
+    counted once per generation of the index."""
+    return per_generation(engine, "preambular_verbs", _preambular_verbs)
+
+
+def _preambular_verbs(engine) -> set[str]:
     preambular = kind_counts(engine, "verb", "pp")
     every = {value["key"]: value["count"] for value in engine.facet_values("verb")}
     return {key for key, count in preambular.items() if 2 * count > every.get(key, 0)}
