@@ -14,7 +14,7 @@ from flask import Flask, current_app, g, jsonify, render_template, request
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from web import i18n
+from web import cache, i18n
 from web.params import MAX_SIZE, ParamError, parse_ui
 
 DEFAULTS = {
@@ -22,6 +22,8 @@ DEFAULTS = {
     "DEFAULT_UI": i18n.DEFAULT_LANGUAGE,
     "EXPORT_LIMIT": 1000,
     "MAX_SIZE": MAX_SIZE,
+    "SEARCH_CACHE_ENTRIES": cache.ENTRIES,  # answers kept (web/cache.py); 0 switches it off
+    "SEARCH_CACHE_MB": cache.MEGABYTES,
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -34,6 +36,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 ENGINE_KEY = "concord.engine"
+CACHE_KEY = "concord.cache"
 # A Host header the app can route with: DNS labels of 1–63 characters, or an IP literal,
 # and an optional port. Anything else is replaced (the app never uses the Host anyway).
 _HOST = re.compile(r"(?:(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*"
@@ -49,12 +52,16 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(DEFAULTS)
     if os.environ.get("CONCORD_INDEX_DIR"):
         app.config["INDEX_DIR"] = os.environ["CONCORD_INDEX_DIR"]
+    if os.environ.get("CONCORD_SEARCH_CACHE", "").strip().isdigit():  # the bench's uncached runs
+        app.config["SEARCH_CACHE_ENTRIES"] = int(os.environ["CONCORD_SEARCH_CACHE"])
     app.config.update(config or {})
     app.wsgi_app = _SaneHost(app.wsgi_app)
     app.json.ensure_ascii = False  # Chinese stays readable in the JSON twins
     app.jinja_env.trim_blocks = True  # template whitespace is page weight
     app.jinja_env.lstrip_blocks = True
     app.extensions[ENGINE_KEY] = {"engine": None, "lock": threading.Lock()}
+    app.extensions[CACHE_KEY] = cache.ResultCache(int(app.config["SEARCH_CACHE_ENTRIES"]),
+                                                  int(float(app.config["SEARCH_CACHE_MB"]) * (1 << 20)))
     __import__("web.compress").compress.init_app(app)  # first registered, so it runs last
 
     from web.views import bp
@@ -78,6 +85,11 @@ def get_engine():
 
                 slot["engine"] = Engine(Path(current_app.config["INDEX_DIR"]))
     return slot["engine"]
+
+
+def get_cache() -> cache.ResultCache:
+    """The app's cache of search answers."""
+    return current_app.extensions[CACHE_KEY]
 
 
 def close_engine(app: Flask) -> None:

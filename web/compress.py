@@ -36,7 +36,15 @@ def compress(response):
     body = response.get_data()
     if len(body) < MIN_SIZE:
         return response
-    response.set_data(gzip.compress(body, compresslevel=LEVEL, mtime=0))
+    # A cached answer (web/cache.py) offers the gzip form it kept, and keeps the one made here.
+    kept = getattr(response, "gzipped", None)
+    packed = kept() if kept else None
+    if packed is None:
+        packed = gzip.compress(body, compresslevel=LEVEL, mtime=0)
+        keep = getattr(response, "keep_gzipped", None)
+        if keep:
+            keep(packed)
+    response.set_data(packed)
     response.headers["Content-Encoding"] = "gzip"
     etag, weak = response.get_etag()
     if etag and not weak:

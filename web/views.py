@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from web import i18n
-from web.app import error_response, get_engine
+from web.app import error_response, get_cache, get_engine
 from web.chart import charts
 from web.data import NotFoundError, paragraph_data, search_data, unit_data
 from web.documents import documents_data, introduction, kind_counts
 from web.facetview import facet_panel
-from web.memo import per_generation
+from web.memo import generation_of, per_generation
 from web.suggest import suggest_data
 from web.exports import export_csv, export_json
 from web.params import parse_state
 
 bp = Blueprint("concord", __name__)
+CACHE_HEADER = "X-Concord-Cache"  # "hit" when the answer came from web/cache.py
 
 
 def _state():
@@ -39,10 +42,10 @@ def search_page():
     """The search box, results, facets and charts."""
     state = _state()
     engine = get_engine()
-    data = search_data(engine, state)
+    data, hit = _answer(engine, state)
     titles = {name: i18n.translate(f"chart_by_{name}", g.ui) for name in ("session", "theme")}
     home = not state.q and not state.filters and state.page == 1
-    return render_template(
+    page = render_template(
         "search.html",
         data=data,
         state=state,
@@ -55,12 +58,45 @@ def search_page():
         # A new query keeps the filters, sort and page size; "clear all" drops the filters.
         keep_in_form=[(k, v) for k, v in state.query_pairs(with_page=False) if k != "q"],
     )
+    return page, {CACHE_HEADER: "hit" if hit else "miss"}
 
 
 @bp.route("/api/search")
 def search_api():
     """The results page as JSON."""
-    return jsonify(search_data(get_engine(), _state()))
+    engine, state = get_engine(), _state()
+    cache = get_cache()
+    generation, key = generation_of(engine), state.url("")
+    body = cache.get(generation, key) if cache.enabled else None
+    if body is None:
+        response = _keep(cache, generation, key, search_data(engine, state))
+    else:
+        response = current_app.response_class(body, mimetype="application/json")
+        response.gzipped = lambda: cache.gzipped_body(generation, key, body)  # see web/compress.py
+        response.keep_gzipped = lambda packed: cache.put_gzipped(generation, key, body, packed)
+    response.headers[CACHE_HEADER] = "miss" if body is None else "hit"
+    return response
+
+
+def _answer(engine, state) -> tuple[dict, bool]:
+    """The search's data for the page, and whether it came from the cache (decoded)."""
+    cache = get_cache()
+    generation, key = generation_of(engine), state.url("")
+    body = cache.get(generation, key) if cache.enabled else None
+    if body is not None:
+        return json.loads(body), True
+    data = search_data(engine, state)
+    if cache.enabled:
+        _keep(cache, generation, key, data)
+    return data, False
+
+
+def _keep(cache, generation, key: str, data: dict):
+    """The JSON response of ``data``, its body kept unless the time budget cut it short."""
+    response = jsonify(data)
+    if not data.get("incomplete"):
+        cache.put(generation, key, response.get_data())
+    return response
 
 
 @bp.route("/p/<path:pid>")
