@@ -4,10 +4,18 @@
     latency(port, mix, rounds, budget_s)        one request at a time: per-query times (ms)
     throughput(port, mix, clients, seconds)     keep-alive clients in parallel: requests/s
     rss_kb(pid)                                 resident memory of a server and its workers
+
+Run as a script it measures one index over HTTP, with the answer cache (web/cache.py) on
+and off, and optionally the same against another checkout of the code (``--before DIR``,
+e.g. ``git archive main | tar -x -C DIR``), all in one run:
+
+    .venv/bin/python bench/httpload.py --index var/index
+    .venv/bin/python bench/httpload.py --index var/index --before /tmp/main --seconds 10
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
 import os
@@ -21,6 +29,10 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: bench.* from this checkout
+    sys.path.insert(0, str(ROOT))
+
+from bench.stats import median, percentile, summary  # noqa: E402
 LISTENING = re.compile(r"Serving Concord on http://127\.0\.0\.1:(\d+)/")
 HOST = "127.0.0.1"  # never anywhere else
 
@@ -49,14 +61,24 @@ class Server:
 
 
 def start_server(index_dir: Path, log: Path, workers: int = 1, threads: int = 4,
-                 timeout_s: float = 300) -> Server:
-    """Start `concord serve` on port 0 and wait until it answers a request."""
+                 timeout_s: float = 300, cache: bool | None = None, root: Path = ROOT) -> Server:
+    """Start `concord serve` on port 0 and wait until it answers a request.
+
+    ``cache`` False switches the answer cache off (CONCORD_SEARCH_CACHE=0), True leaves the
+    app's default, None leaves the environment as it is; ``root`` is the checkout whose code
+    serves (its directory comes first on the server's import path).
+    """
     env = {k: v for k, v in os.environ.items() if k != "CONCORD_INDEX_DIR"}
+    if cache is not None:
+        env.pop("CONCORD_SEARCH_CACHE", None)
+    if cache is False:
+        env["CONCORD_SEARCH_CACHE"] = "0"
     with open(log, "wb") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "web.cli", "serve", "--host", HOST, "--port", "0",
-             "--index", str(index_dir), "--workers", str(workers), "--threads", str(threads)],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err, env=env)
+             "--index", str(Path(index_dir).resolve()), "--workers", str(workers),
+             "--threads", str(threads)],
+            cwd=root, stdout=subprocess.DEVNULL, stderr=err, env=env)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline and proc.poll() is None:
         found = LISTENING.search(log.read_text(errors="replace"))
@@ -80,20 +102,24 @@ def _answers(port: int, deadline: float) -> bool:
     return False
 
 
-def get(conn: http.client.HTTPConnection, path: str) -> dict:
-    """GET one JSON page over a kept-alive connection; RuntimeError on a non-200."""
+def get(conn: http.client.HTTPConnection, path: str, decode: bool = True) -> dict:
+    """GET one JSON page over a kept-alive connection; RuntimeError on a non-200.
+
+    With ``decode`` False the body is read but not parsed (the load loop's clients share
+    the server's two cores: parsing 25 answers per round is work the server never did).
+    """
     conn.request("GET", path)
     resp = conn.getresponse()
     body = resp.read()
     if resp.status != 200:
         raise RuntimeError(f"{path}: HTTP {resp.status}: {body[:200]!r}")
-    return json.loads(body)
+    return json.loads(body) if decode else {"bytes": len(body), "cache": resp.getheader("X-Concord-Cache")}
 
 
 def latency(port: int, mix, rounds: int, budget_s: float) -> dict:
     """Per-query wall times (ms) and totals, one request at a time, round-robin."""
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
-    rows = {bq.name: {"name": bq.name, "times_ms": [], "total": None} for bq in mix}
+    rows = {bq.name: {"name": bq.name, "times_ms": [], "took_ms": [], "total": None} for bq in mix}
     deadline = time.perf_counter() + budget_s
     for round_no in range(rounds):
         if round_no and time.perf_counter() > deadline:
@@ -102,6 +128,7 @@ def latency(port: int, mix, rounds: int, budget_s: float) -> dict:
             began = time.perf_counter()
             page = get(conn, search_path(bq.q, bq.filters))
             rows[bq.name]["times_ms"].append((time.perf_counter() - began) * 1000)
+            rows[bq.name]["took_ms"].append(page.get("took_ms"))  # the engine's own time
             rows[bq.name]["total"] = page["total"]
     conn.close()
     return {"queries": list(rows.values())}
@@ -118,7 +145,7 @@ def throughput(port: int, mix, clients: int, seconds: float) -> dict:
         i = n
         try:
             while time.perf_counter() < stop:
-                get(conn, paths[i % len(paths)])
+                get(conn, paths[i % len(paths)], decode=False)
                 counts[n] += 1
                 i += 1
         except (OSError, RuntimeError) as error:
@@ -163,3 +190,108 @@ def _status(pid: int) -> dict:
     except OSError:
         pass
     return values
+
+
+def measure(index_dir: Path, work: Path, mix, args, label: str, root: Path, cache: bool) -> dict:
+    """Latency one at a time (1 waitress process), then requests/s for each worker count."""
+    found = {"label": label, "root": str(root), "cache": cache, "throughput": {}}
+    tag = f"{label}-{'cached' if cache else 'uncached'}"
+    server = start_server(index_dir, work / f"{tag}-latency.log", 1, args.threads, cache=cache, root=root)
+    try:
+        latency(server.port, mix, args.warmup, args.budget)  # first uses of dictionaries; fills a cache
+        rows = latency(server.port, mix, args.rounds, args.budget)["queries"]
+        found["rss_kb"] = rss_kb(server.proc.pid)
+    finally:
+        server.stop()
+    times = [t for row in rows for t in row["times_ms"]]
+    took = [t for row in rows for t in row["took_ms"] if t is not None]
+    found["latency_ms"] = {**summary(times), "p99": percentile(times, 99)}
+    found["engine_took_ms"] = summary(took) if took else None
+    found["slowest"] = sorted(({"name": r["name"], "p50": median(r["times_ms"])} for r in rows),
+                              key=lambda r: -r["p50"])[:5]
+    for workers in args.workers:
+        server = start_server(index_dir, work / f"{tag}-rps-{workers}.log", workers, args.threads,
+                              cache=cache, root=root)
+        try:
+            found["throughput"][str(workers)] = throughput(server.port, mix, args.clients, args.seconds)
+        finally:
+            server.stop()
+    return found
+
+
+def table(results: list[dict]) -> str:
+    """The run as a plain-text table."""
+    workers = sorted({w for r in results for w in r["throughput"]}, key=int)
+    head = ["code", "cache", "p50 ms", "p95 ms", "p99 ms", "engine p50 ms"] + [f"req/s x{w}" for w in workers]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in results:
+        lat, took = r["latency_ms"], r["engine_took_ms"]
+        cells = [r["label"], "on" if r["cache"] else "off", f"{lat['p50']:.2f}", f"{lat['p95']:.2f}",
+                 f"{lat['p99']:.2f}", f"{took['p50']:.2f}" if took and not r["cache"] else "-"]
+        cells += [f"{r['throughput'][w]['per_s']:.0f}" if w in r["throughput"] else "-" for w in workers]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def parse_args(argv) -> argparse.Namespace:
+    """The command line."""
+    p = argparse.ArgumentParser(description="Concord over HTTP: latency and requests/s, cache on and off")
+    p.add_argument("--index", type=Path, default=ROOT / "var" / "index", help="index directory")
+    p.add_argument("--mix", type=Path, default=None, help="query mix (default bench/queries.toml)")
+    p.add_argument("--before", type=Path, default=None, help="another checkout to measure first")
+    p.add_argument("--rounds", type=int, default=20, help="rounds over the mix one at a time")
+    p.add_argument("--warmup", type=int, default=1, help="untimed rounds before them (default 1)")
+    p.add_argument("--budget", type=float, default=60, help="seconds per latency loop at most")
+    p.add_argument("--seconds", type=float, default=10, help="seconds per requests/s run")
+    p.add_argument("--clients", type=int, default=8, help="parallel keep-alive clients")
+    p.add_argument("--threads", type=int, default=4, help="server threads per worker")
+    p.add_argument("--workers", type=lambda s: [int(w) for w in s.split(",")], default=[1, 2],
+                   help="worker counts for requests/s, comma-separated (default 1,2)")
+    p.add_argument("--cache", choices=("both", "on", "off"), default="both", help="answer cache")
+    p.add_argument("--out", type=Path, default=None, help="write every number as JSON here")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    """Measure, print the table, write the JSON."""
+    from datetime import datetime, timezone
+
+    from bench.mix import QUERIES_FILE, load_mix
+
+    args = parse_args(argv)
+    mix = load_mix(args.mix or QUERIES_FILE)
+    work = ROOT / "var" / "bench" / "httpload"
+    work.mkdir(parents=True, exist_ok=True)
+    modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.cache]
+    roots = ([("before", args.before.resolve())] if args.before else []) + [("this", ROOT)]
+    started, load = datetime.now(timezone.utc), os.getloadavg()
+    results = []
+    for label, root in roots:
+        for cache in modes:
+            if label == "before" and cache and not (root / "web" / "cache.py").exists():
+                continue  # code without the cache: its one run is the uncached one
+            print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {label}, cache {'on' if cache else 'off'}",
+                  file=sys.stderr, flush=True)
+            results.append(measure(args.index, work, mix, args, label, root, cache))
+    report = {"started": started.isoformat(), "load_before": load, "load_after": os.getloadavg(),
+              "index": str(args.index), "mix": len(mix), "clients": args.clients,
+              "seconds": args.seconds, "rounds": args.rounds, "commit": _commit(), "results": results}
+    print(f"{started:%Y-%m-%d %H:%M} UTC, commit {report['commit']}, load {load[0]:.2f} -> "
+          f"{report['load_after'][0]:.2f}, {len(mix)} queries, {args.clients} clients x {args.seconds:g} s")
+    print(table(results))
+    out = args.out or work / f"httpload-{started:%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(f"JSON: {out}", file=sys.stderr)
+    return 0
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip() or "?"
+    except OSError:
+        return "?"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

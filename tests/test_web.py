@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from web.app import create_app, get_engine, safe_snippet
 from web.chart import bar_chart
 from web.citation import citation, draft_label_en
-from web.data import paragraph_data, search_data, unit_data
+from web.data import listed_values, paragraph_data, search_data, unit_data
 from web.documents import documents_data
 from web.facetview import shown_facet, split_top
 from web.params import FILTERS, SORTS, ParamError, SearchState, parse_state
@@ -750,3 +750,45 @@ def test_partial_hits_say_what_they_lack_on_the_page(client):
 def test_a_missing_word_is_escaped(client):
     page = client.get("/?q=<b>zz</b> 洗钱&ui=en").get_data(as_text=True)
     assert "missing: " in page and "<b>zz" not in page
+
+
+# --- facets past the answer's limit ---------------------------------------------------------
+
+def test_values_past_the_limit_are_left_out_and_all_listed_on_their_own_page(real_index, client):
+    limited = create_app({"INDEX_DIR": str(real_index), "TESTING": True, "FACET_LIMIT": 5}).test_client()
+    url = "/api/search?q=洗钱&kind=op"
+    data = limited.get(url).get_json()
+    every = client.get(url).get_json()["facets"]["theme"]
+    listed = data["facets"]["theme"]
+    assert listed == every[:5] + [v for v in every[5:] if v["selected"]]
+    more = data["facets_more"]["theme"]
+    assert more["left_out"] == len(every) - len(listed) > 0
+    assert 5 < len(every) <= 50, "on the shipped corpus the default limit leaves nothing out"
+    assert more["json"] == "/api/facet/theme?q=%E6%B4%97%E9%92%B1&kind=op"
+    assert data["facets_more"]["kind"]["left_out"] == 0
+    values = limited.get(more["json"]).get_json()
+    assert values["values"] == every and values["total"] == data["total"]
+    page = limited.get(more["html"] + "&ui=en").get_data(as_text=True)
+    listing = page[page.index('<section class="facet" data-facet="theme"'):]
+    assert listing[:listing.index("</section>")].count("<li") == len(every) and "Every Theme value" in page
+    for value in every:
+        assert f'href="{value["toggle_url"].replace("&", "&amp;")}" data-key="{value["key"]}"' in page
+    html = limited.get("/?q=洗钱&kind=op&ui=en").get_data(as_text=True)
+    theme = html[html.index('id="facet-theme"'):html.index("</section>", html.index('id="facet-theme"'))]
+    assert f'{len(every) - len(listed)} more: type above to find them. <a href="{more["html"].replace("&", "&amp;")}">' \
+           f"All {len(every)} values</a>" in theme
+
+
+def test_a_selected_value_past_the_limit_stays_in_the_answer():
+    values = [{"key": key, "count": 9 - n} for n, key in enumerate("abcdef")]
+    state = SearchState("", {"theme": ("e",)})
+    assert listed_values(state, "theme", values, 2) == (values[:2] + [values[4]], 3)
+    assert listed_values(SearchState(), "theme", values, 2) == (values[:2], 4)
+    assert listed_values(state, "theme", values, 6) == (values, 0)
+
+
+def test_an_unknown_facet_is_a_404_and_a_bad_parameter_a_400(client):
+    assert client.get("/facet/themes").status_code == 404
+    missing = client.get("/api/facet/themes")
+    assert missing.status_code == 404 and missing.get_json()["nearest"][0]["url"] == "/facet/theme"
+    assert client.get("/api/facet/theme?size=0").status_code == 400

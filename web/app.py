@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from web import cache, i18n
+from web.data import FACET_LIMIT
 from web.params import MAX_SIZE, ParamError, parse_ui
 
 DEFAULTS = {
@@ -24,6 +25,7 @@ DEFAULTS = {
     "MAX_SIZE": MAX_SIZE,
     "SEARCH_CACHE_ENTRIES": cache.ENTRIES,  # answers kept (web/cache.py); 0 switches it off
     "SEARCH_CACHE_MB": cache.MEGABYTES,
+    "FACET_LIMIT": FACET_LIMIT,  # values per facet in a results answer (web/data.py)
 }
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -19,6 +19,10 @@ _ANCHOR = re.compile(r"^(pp|op)(\d*)([a-z]*)$")
 COUNTED = FACETS + ("unit",)  # the engine also counts the resolution each hit is in
 HIT_TAGS = ("verb", "session")  # single-valued tags on a hit; themes are added after
 THEME_TAGS = 2  # themes tagged on a hit (its page lists them all): a line, not a paragraph
+# Values of each facet in a results answer, most frequent first (selected ones besides): the
+# page lists ten, and at scale a facet has thousands (a value per resolution). The rest are
+# one request away: /facet/<name> and /api/facet/<name> list every value with its link.
+FACET_LIMIT = 50
 
 
 class NotFoundError(LookupError):
@@ -28,25 +32,27 @@ class NotFoundError(LookupError):
         super().__init__(f"no {what} {ident!r}")
         self.what = what
         self.ident = ident
-        prefix = "/p/" if what == "paragraph" else "/u/"
+        prefix = {"paragraph": "/p/", "facet": "/facet/"}.get(what, "/u/")
         self.nearest = [{"id": near, "url": prefix + quote(near)} for near in nearest]
 
 
-def search_data(engine, state: SearchState) -> dict:
-    """The results page: the engine's answer plus facet toggles, selections, pages and links."""
+def search_data(engine, state: SearchState, limit: int = FACET_LIMIT) -> dict:
+    """The results page: the engine's answer plus facet toggles, selections, pages and links;
+    each facet's first `limit` values (and every selected one), `facets_more` for the rest."""
     result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
     units = units_by_id(engine)
     cite_results(engine, result["results"], units)
     tag_results(state, result["results"])
-    facets = {name: facet_items(engine, state, name, result["facets"].get(name, []))
-              for name in COUNTED}
-    facets["session"] = with_years(facets["session"], per_generation(engine, "session_years", _years))
-    facets["unit"] = unit_labels(facets["unit"], per_generation(engine, "unit_names", _names))
+    listed = {name: listed_values(state, name, result["facets"].get(name, []), limit) for name in COUNTED}
+    facets = labelled_facets(engine, state, {name: values for name, (values, _) in listed.items()})
     return {
         **result,
         "sort": state.sort,  # as the URL names it ("newest"), not as the engine does ("date")
         "sorts": offered_sorts(state),
         "facets": facets,
+        "facets_more": {name: {"left_out": left_out, "html": state.url(f"/facet/{name}", with_page=False),
+                               "json": state.url(f"/api/facet/{name}", with_page=False)}
+                        for name, (_, left_out) in listed.items()},
         "state": {"q": state.q, "filters": state.engine_filters(), "sort": state.sort,
                   "page": state.page, "size": state.size},
         "selected": selected_items(state, facets),
@@ -64,6 +70,46 @@ def search_data(engine, state: SearchState) -> dict:
             "export_json": state.url("/export.json", with_page=False),
             "sort": {sort: state.sorted_by(sort).url("/") for sort in SORTS},
         },
+    }
+
+
+def listed_values(state: SearchState, facet: str, values: list[dict], limit: int) -> tuple[list[dict], int]:
+    """(listed, left out): the first `limit` values and any selected one after them."""
+    if len(values) <= limit:
+        return values, 0
+    chosen = set(state.filters.get(facet, ()))
+    kept = values[:limit] + [value for value in values[limit:] if value["key"] in chosen] if chosen \
+        else values[:limit]
+    return kept, len(values) - len(kept)
+
+
+def labelled_facets(engine, state: SearchState, counted: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Facet values with their toggles, sessions with their years, resolutions by citation."""
+    facets = {name: facet_items(engine, state, name, values) for name, values in counted.items()}
+    if "session" in facets:
+        facets["session"] = with_years(facets["session"], per_generation(engine, "session_years", _years))
+    if "unit" in facets:
+        facets["unit"] = unit_labels(facets["unit"], per_generation(engine, "unit_names", _names))
+    return facets
+
+
+def facet_data(engine, state: SearchState, facet: str) -> dict:
+    """Every value of one facet for a search, with its count and toggle (the "see all" page)."""
+    if facet not in COUNTED:
+        raise NotFoundError("facet", facet, difflib.get_close_matches(facet[:40], COUNTED, n=3, cutoff=0.5))
+    result = engine.search(state.q, state.engine_filters(), 1, 1, state.engine_sort)
+    values = labelled_facets(engine, state, {facet: result["facets"].get(facet, [])})[facet]
+    return {
+        "facet": facet,
+        "query": result["query"],
+        "reading": result["reading"],
+        "total": result["total"],
+        "incomplete": result["incomplete"],
+        "values": values,
+        "state": {"q": state.q, "filters": state.engine_filters(), "sort": state.sort, "size": state.size},
+        "links": {"search": state.url("/", with_page=False),
+                  "html": state.url(f"/facet/{facet}", with_page=False),
+                  "json": state.url(f"/api/facet/{facet}", with_page=False)},
     }
 
 

@@ -64,8 +64,12 @@ def verb_groups(items: list[dict], preambular: set[str]) -> list[dict]:
     return [{"kind": kind, "items": members} for kind, members in groups if members]
 
 
-def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None) -> dict | None:
-    """One facet as the page shows it; None when it has a single value and nothing selected."""
+def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None,
+                more: dict | None = None) -> dict | None:
+    """One facet as the page shows it; None when it has a single value and nothing selected.
+
+    `more` is the answer's `facets_more` entry: values left out of the answer, and the page
+    that lists them all (linked under the last "show more", so it works without script)."""
     if len(items) < 2 and not any(item.get("selected") for item in items):
         return None  # one value tells nothing: every hit has it
     if name == "verb" and preambular is not None:
@@ -74,15 +78,24 @@ def shown_facet(name: str, items: list[dict], preambular: set[str] | None = None
         groups = [{"kind": None, "items": items}]
     for group in groups:
         group["shown"], group["more"], group["unlisted"] = split_top(group["items"])
+    left_out = (more or {}).get("left_out", 0)
+    last = next((group for group in reversed(groups) if group["more"]), groups[-1])
+    last["unlisted"] += left_out  # said under the last "show more" (or the last list)
     selected = sum(1 for item in items if item.get("selected"))
-    filterable = any(group["more"] for group in groups)  # worth a box to filter its values
-    return {"name": name, "groups": groups, "count": len(items), "selected": selected,
-            "filterable": filterable}
+    filterable = any(group["more"] for group in groups) or left_out > 0  # worth a box to filter by
+    unlisted = sum(group["unlisted"] for group in groups)
+    return {"name": name, "groups": groups, "count": len(items) + left_out, "selected": selected,
+            "filterable": filterable, "unlisted": unlisted,
+            "all_url": (more or {}).get("html") if unlisted else None,
+            "values_url": (more or {}).get("json") if unlisted else None}
 
 
-def facet_panel(facets: dict[str, list[dict]], preambular: set[str]) -> list[dict]:
-    """Every facet worth showing, in display order."""
-    panel = (shown_facet(name, facets.get(name, []), preambular) for name in ORDER if _wanted(name, facets))
+def facet_panel(facets: dict[str, list[dict]], preambular: set[str],
+                more: dict[str, dict] | None = None) -> list[dict]:
+    """Every facet worth showing, in display order (`more`: the answer's `facets_more`)."""
+    more = more or {}
+    panel = (shown_facet(name, facets.get(name, []), preambular, more.get(name))
+             for name in ORDER if _wanted(name, facets))
     return [facet for facet in panel if facet]
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from web import i18n
 from web.app import error_response, get_cache, get_engine
 from web.chart import charts
-from web.data import NotFoundError, paragraph_data, search_data, unit_data
+from web.data import NotFoundError, facet_data, paragraph_data, search_data, unit_data
 from web.documents import documents_data, introduction, kind_counts
 from web.facetview import facet_panel
 from web.memo import generation_of, per_generation
@@ -49,7 +49,7 @@ def search_page():
         "search.html",
         data=data,
         state=state,
-        panel=facet_panel(data["facets"], preambular_verbs(engine)),
+        panel=facet_panel(data["facets"], preambular_verbs(engine), data.get("facets_more")),
         charts=charts(data["facets"], g.ui, titles),
         intro=introduction(engine) if home else None,
         json_url=state.url("/api/search"),
@@ -69,7 +69,7 @@ def search_api():
     generation, key = generation_of(engine), state.url("")
     body = cache.get(generation, key) if cache.enabled else None
     if body is None:
-        response = _keep(cache, generation, key, search_data(engine, state))
+        response = _keep(cache, generation, key, _search_data(engine, state))
     else:
         response = current_app.response_class(body, mimetype="application/json")
         response.gzipped = lambda: cache.gzipped_body(generation, key, body)  # see web/compress.py
@@ -85,10 +85,30 @@ def _answer(engine, state) -> tuple[dict, bool]:
     body = cache.get(generation, key) if cache.enabled else None
     if body is not None:
         return json.loads(body), True
-    data = search_data(engine, state)
+    data = _search_data(engine, state)
     if cache.enabled:
         _keep(cache, generation, key, data)
     return data, False
+
+
+def _search_data(engine, state) -> dict:
+    return search_data(engine, state, current_app.config["FACET_LIMIT"])
+
+
+@bp.route("/facet/<name>")
+def facet_page(name: str):
+    """Every value of one facet for the current search, each a link that filters by it."""
+    state = _state()
+    data = facet_data(get_engine(), state, name)
+    return render_template("facet.html", data=data, state=state, json_url=data["links"]["json"],
+                           q_value=state.q, keep_in_form=[(k, v) for k, v in state.query_pairs(with_page=False)
+                                                          if k != "q"])
+
+
+@bp.route("/api/facet/<name>")
+def facet_api(name: str):
+    """Every value of one facet for the current search, as JSON."""
+    return jsonify(facet_data(get_engine(), _state(), name))
 
 
 def _keep(cache, generation, key: str, data: dict):

@@ -121,12 +121,13 @@ document.addEventListener("keydown", function (event) {
 });
 
 // A facet with more values than it shows gets a box that filters them as you type; values
-// left out of the page come from its JSON twin, which lists them all.
-var twin = null;
-function allValues(name) {
-  var link = document.querySelector("link[rel=alternate][type='application/json']");
-  twin = twin || fetch(link.href).then(function (r) { return r.json(); });
-  return twin.then(function (data) { return data.facets[name] || []; });
+// left out of the page come from the facet's own JSON (/api/facet/<name>), which lists them all.
+var every = {};
+function allValues(facet) {
+  var url = facet.dataset.values;
+  if (!url) { return Promise.resolve([]); }
+  every[url] = every[url] || fetch(url).then(function (r) { return r.json(); });
+  return every[url].then(function (data) { return data.values || []; });
 }
 
 function valueItem(value) {
@@ -142,7 +143,7 @@ function valueItem(value) {
 }
 
 function findUnlisted(facet, typed, found) {
-  allValues(facet.dataset.facet).then(function (values) {
+  allValues(facet).then(function (values) {
     if (facet.querySelector("input").value.trim().toLowerCase() !== typed) { return; }
     found.textContent = "";
     var listed = {};
