@@ -150,7 +150,7 @@ def tag_results(state: SearchState, results: list[dict]) -> None:
 
 def narrowed_url(state: SearchState, facet: str, key: str) -> str:
     """The URL of the state with `key` among the `facet` filters (kept if already there), page 1."""
-    return state.at_page(1).url("/") if state.selected(facet, key) else state.toggle_url(facet, key)
+    return state.first_page_url if state.selected(facet, key) else state.toggle_url(facet, key)
 
 
 def cite_results(engine, results: list[dict], units: dict[str, dict] | None = None) -> None:

@@ -106,6 +106,11 @@ class SearchState:
         return f"{path}?{middle}{facet}={quote_plus(str(key))}{after}"
 
     @cached_property
+    def first_page_url(self) -> str:
+        """``at_page(1).url("/")``, built once (each hit's tags may link it)."""
+        return self.at_page(1).url("/")
+
+    @cached_property
     def _around(self) -> dict[str, tuple[str, str]]:
         """Per filter: the encoded query on page 1 up to its last value, and what follows it."""
         pieces = [urlencode([("q", self.q)])] if self.q else []
