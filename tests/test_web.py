@@ -565,6 +565,16 @@ def test_sessions_carry_their_years_in_date_order(client):
     assert sessions[0]["en"].endswith("(2011)")
 
 
+def test_session_tags_on_hits_and_selected_chips_carry_the_year(client):
+    data = client.get("/api/search?q=洗钱&session=ga-71&ui=en").get_json()
+    tags = [t for r in data["results"] for t in r["tags"] if t["facet"] == "session"]
+    assert data["total"] > 0 and len(tags) == len(data["results"])
+    assert {(t["key"], t["en"], t["zh"][-6:]) for t in tags} == {("ga-71", "GA 71 (2016)", "(2016)")}
+    assert [(c["key"], c["en"]) for c in data["selected"]] == [("ga-71", "GA 71 (2016)")]
+    html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+    assert re.search(r'<button class="tag session"[^>]*>GA 71 \(2016\)</button>', html)
+
+
 def test_resolution_facet_names_units_as_cited(client):
     data = client.get("/api/search?q=洗钱").get_json()
     units = {u["key"]: u for u in data["facets"]["unit"]}

@@ -42,7 +42,7 @@ def search_data(engine, state: SearchState, limit: int = FACET_LIMIT) -> dict:
     result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
     units = units_by_id(engine)
     cite_results(engine, result["results"], units)
-    tag_results(state, result["results"])
+    tag_results(state, result["results"], per_generation(engine, "session_years", _years))
     listed = {name: listed_values(state, name, result["facets"].get(name, []), limit) for name in COUNTED}
     facets = labelled_facets(engine, state, {name: values for name, (values, _) in listed.items()})
     return {
@@ -134,11 +134,15 @@ def offered_sorts(state: SearchState) -> list[dict]:
             for name in names]
 
 
-def tag_results(state: SearchState, results: list[dict]) -> None:
+def tag_results(state: SearchState, results: list[dict], years: dict[str, int] | None = None) -> None:
     """Give each result the links its tags make: the current search narrowed to that value,
-    and the link to its place in the whole resolution."""
+    and the link to its place in the whole resolution. A session tag carries its year, as
+    the session facet does."""
     for result in results:
         values = [(name, result.get(name)) for name in HIT_TAGS]
+        if years is not None:
+            values = [(name, with_years([value], years)[0] if name == "session" and value else value)
+                      for name, value in values]
         values += [("theme", theme) for theme in result.get("themes", [])[:THEME_TAGS]]
         result["tags"] = [
             {"facet": name, **value, "selected": state.selected(name, value["key"]),
