@@ -1,43 +1,96 @@
-"""What the engine keeps in memory: stored paragraphs by docnum, units, id lookups.
+"""What the engine knows of one index besides its postings: stored paragraphs by docnum,
+units, the id → docnum map, term frequencies.
 
-The corpus is a few thousand paragraphs, so reading every stored field once at open
-time makes facet counts, sorting and paragraph look-ups plain list operations.
+Two ways to open one. When the generation has arrays (``search.store.arrays``),
+:meth:`Catalogue.open` reads nothing proportional to the corpus: stored paragraphs are read
+from Whoosh when shown and the recent ones kept (``search.engine.views``), ids and term
+frequencies are binary searches of the mapped tables. Without arrays, or for the Whoosh
+reference executor, :meth:`Catalogue.load` reads every stored paragraph at open, as the
+reference needs them all. Whatever needs every paragraph (facet key columns, dates and order
+as lists, the normalised texts) is made on first use: only the reference executor asks.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import quote
 
 from search.analysis import normalize
-from search.facets import Labels, facet_keys
+from search.engine.views import IdMap, StoredDocs, TermFrequencies
+from search.facets import COUNTED, Labels, facet_keys
 from search.store.array_writer import date_number  # one rule for both executors
-from search.store.schema import FACETS
+from search.store.arrays import Arrays
 
 
-@dataclass
+@dataclass(eq=False)
 class Catalogue:
-    """Stored paragraphs (by docnum), facet keys, units and id maps of one index."""
+    """Stored paragraphs (by docnum), units, ids and term frequencies of one index."""
 
-    docs: list[dict]
-    columns: dict[str, list[tuple]]  # facet → keys of each docnum
-    by_id: dict[str, int]
+    docs: Sequence[dict]  # a list (load) or read on demand (open)
+    by_id: Mapping[str, int]
     units: dict[str, dict]
-    date_rank: list[int]
-    doc_order: list[int]
-    vocabulary: tuple[str, ...]  # Latin terms of the text field, for "did you mean"
+    # Paragraphs holding each term of the text field (dictionary fallback, "did you mean").
+    frequencies: Mapping[str, int] = field(default_factory=dict)
+    arrays: Arrays | None = None  # the generation's arrays, when opened over them
     substring_scores: dict = field(default_factory=dict)  # see search.engine.rewrite
     unit_list: list[dict] | None = None  # Engine.units(), built on first use
     all_counts: dict[str, list[dict]] | None = None  # Engine.facet_values(), likewise
     filter_docs: dict[str, set[int]] = field(default_factory=dict)  # by filter query
-    # Paragraphs holding each term of the text field (dictionary fallback, "did you mean").
-    frequencies: dict[str, int] = field(default_factory=dict)
     # Each text as the analyzer normalises it: the Whoosh reference's substring scores and
-    # the lone-character check need them all, highlighting only the shown ones; made on
-    # first use (OpenCC over every text is most of an opening otherwise).
+    # its average length need them all, highlighting only the shown ones; made on first
+    # use (OpenCC over every text is most of an opening otherwise).
     _normalized: list[str] | None = None
+
+    @classmethod
+    def open(cls, ix, arrays: Arrays, index_dir: Path, units_file: str) -> "Catalogue":
+        """The catalogue over ``arrays``, reading stored paragraphs from ``ix`` when asked."""
+        return cls(StoredDocs(ix, arrays.doc_count), IdMap(arrays), _units(index_dir, units_file),
+                   TermFrequencies(arrays.fields["text"]), arrays)
+
+    @classmethod
+    def load(cls, reader, index_dir: Path, units_file: str) -> "Catalogue":
+        """Read every stored paragraph and term frequency from ``reader``, and the units."""
+        docs: list[dict] = [{} for _ in range(reader.doc_count_all())]
+        for docnum, stored in reader.iter_docs():
+            docs[docnum] = stored
+        by_id = {d["id"]: n for n, d in enumerate(docs) if d}
+        frequencies = {term.decode("utf-8") if isinstance(term, bytes) else term:
+                       info.doc_frequency() for term, info in reader.iter_field("text")}
+        return cls(docs, by_id, _units(index_dir, units_file), frequencies)
+
+    def close(self) -> None:
+        """Let go of the reader of stored paragraphs, if one was opened."""
+        if isinstance(self.docs, StoredDocs):
+            self.docs.close()
+
+    # -- what only the reference executor needs whole ------------------------------------
+
+    @cached_property
+    def columns(self) -> dict[str, list[tuple]]:
+        """Facet → the keys of each docnum (every stored paragraph read once)."""
+        columns: dict[str, list[tuple]] = {f: [] for f in COUNTED}
+        for stored in self.docs:
+            for facet, column in columns.items():
+                column.append(tuple(facet_keys(stored, facet)))
+        return columns
+
+    @cached_property
+    def date_rank(self) -> Sequence[int]:
+        """Each docnum's date as a number (``date_number``)."""
+        if self.arrays is not None:
+            return self.arrays.numbers["date_rank"]
+        return [date_number(d.get("date", ""), d.get("year")) for d in self.docs]
+
+    @cached_property
+    def doc_order(self) -> Sequence[int]:
+        """Each docnum's place in corpus order."""
+        if self.arrays is not None:
+            return self.arrays.numbers["doc_order"]
+        return [d.get("doc_order", n) for n, d in enumerate(self.docs)]
 
     @property
     def normalized(self) -> list[str]:
@@ -46,50 +99,41 @@ class Catalogue:
             self._normalized = [normalize(d.get("text", "")) for d in self.docs]
         return self._normalized
 
-    def aligned(self, docnum: int) -> str | None:
-        """The normalised text when it aligns with the stored one (same length), else None."""
-        stored = self.docs[docnum].get("text", "")
-        text = self.normalized[docnum] if self._normalized is not None else normalize(stored)
-        return text if len(text) == len(stored) else None
+    @cached_property
+    def average_length(self) -> float:
+        """Mean length of the normalised texts."""
+        if self.arrays is not None:
+            norm = self.arrays.numbers["norm_length"]
+            return float(norm.sum()) / max(len(norm), 1)
+        return sum(map(len, self.normalized)) / max(len(self.normalized), 1)
 
-    @property
+    # -- terms ---------------------------------------------------------------------------
+
+    @cached_property
+    def vocabulary(self) -> tuple[str, ...]:
+        """The Latin terms of the text field, for "did you mean" (made on first use)."""
+        if isinstance(self.frequencies, TermFrequencies):
+            return self.frequencies.latin_words()
+        return tuple(t for t in self.frequencies if t.isascii() and t.isalpha())
+
+    @cached_property
     def characters(self) -> frozenset[str]:
         """Every character of the text field's terms (is a lone character in the text?).
 
         The terms are the normalised text cut into words, so every Chinese character of
         every paragraph is in one of them; reading them is far cheaper than every text.
         """
-        if not hasattr(self, "_characters"):
-            self._characters = frozenset("".join(self.frequencies))
-        return self._characters
+        if isinstance(self.frequencies, TermFrequencies):
+            return self.frequencies.characters()
+        return frozenset("".join(self.frequencies))
 
-    @property
-    def average_length(self) -> float:
-        """Mean length of the normalised texts."""
-        if not hasattr(self, "_average"):
-            self._average = sum(map(len, self.normalized)) / max(len(self.normalized), 1)
-        return self._average
+    # -- one paragraph -------------------------------------------------------------------
 
-    @classmethod
-    def load(cls, reader, index_dir: Path, units_file: str) -> "Catalogue":
-        """Read every stored paragraph from ``reader`` and the unit records."""
-        size = reader.doc_count_all()
-        docs: list[dict] = [{} for _ in range(size)]
-        for docnum, stored in reader.iter_docs():
-            docs[docnum] = stored
-        columns = {f: [tuple(facet_keys(d, f)) for d in docs] for f in FACETS + ("unit",)}
-        by_id = {d["id"]: n for n, d in enumerate(docs) if d}
-        path = Path(index_dir) / units_file
-        records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-        units = {record["id"]: record for record in records}
-        date_rank = [date_number(d.get("date", ""), d.get("year")) for d in docs]
-        vocabulary = tuple(term for term in reader.field_terms("text")
-                           if isinstance(term, str) and term.isascii() and term.isalpha())
-        doc_order = [d.get("doc_order", n) for n, d in enumerate(docs)]
-        frequencies = {term.decode("utf-8") if isinstance(term, bytes) else term:
-                       info.doc_frequency() for term, info in reader.iter_field("text")}
-        return cls(docs, columns, by_id, units, date_rank, doc_order, vocabulary,
-                   frequencies=frequencies)
+    def aligned(self, docnum: int) -> str | None:
+        """The normalised text when it aligns with the stored one (same length), else None."""
+        stored = self.docs[docnum].get("text", "")
+        text = self.normalized[docnum] if self._normalized is not None else normalize(stored)
+        return text if len(text) == len(stored) else None
 
     def result(self, docnum: int, labels: Labels) -> dict:
         """The fields of one paragraph as a search result shows them (no snippet)."""
@@ -110,7 +154,7 @@ class Catalogue:
             "lang": stored.get("lang"),
             "verb": labels("verb", verb) if verb else None,
             "verb_lead": stored.get("verb_lead") or None,
-            "themes": [labels("theme", key) for key in self.columns["theme"][docnum]],
+            "themes": [labels("theme", key) for key in facet_keys(stored, "theme")],
             "body": labels("body", stored.get("body", "")),
             "session": labels("session", stored.get("session", "")),
             "year": stored.get("year") or None,
@@ -146,3 +190,10 @@ class Catalogue:
         meta["url"] = "/u/" + quote(uid, safe="/-._~")
         return meta
 
+
+
+def _units(index_dir: Path, units_file: str) -> dict[str, dict]:
+    """The unit records of ``units_file`` (units.json) by id; none when it is missing."""
+    path = Path(index_dir) / units_file
+    records = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    return {record["id"]: record for record in records}

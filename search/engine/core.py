@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from search import facets as facet_counts
-from search.engine import highlight
+from search.engine import highlight, ranking
 from search.engine.catalogue import Catalogue
 from search.errors import IndexMismatch, IndexMissing, QueryError
 from search.facets import Labels
@@ -87,6 +88,7 @@ class _Snapshot:
         for searcher in self.searchers.values():
             searcher.close()
         self.searchers.clear()
+        self.catalogue.close()
         self.ix.close()
 
 
@@ -190,16 +192,20 @@ class Engine:
         self._checked = time.monotonic()  # CURRENT is read now: the next look is due a second on
         generation = current(self.index_dir)
         check_stamp(generation)
-        ix = whoosh_index.open_dir(str(generation))
-        with ix.reader() as reader:
-            catalogue = Catalogue.load(reader, generation, UNITS_FILE)
+        arrays = None
+        if self.executor == "arrays" and has_arrays(generation):
+            # Nothing proportional to the corpus is read: stored paragraphs when shown.
+            ix = open_unmapped(generation)
+            arrays = ArrayExecutor(Arrays(generation))
+            catalogue = Catalogue.open(ix, arrays.arrays, generation, UNITS_FILE)
+        else:  # the reference executor reads every paragraph it may rank or count
+            ix = whoosh_index.open_dir(str(generation))
+            with ix.reader() as reader:
+                catalogue = Catalogue.load(reader, generation, UNITS_FILE)
         from search.analysis import segment
 
         fallback = Fallback(catalogue.frequencies.get, segment)
         units = UnitDirectory.of(catalogue.units.values(), catalogue.by_id)
-        arrays = None
-        if self.executor == "arrays" and has_arrays(generation):
-            arrays = ArrayExecutor(Arrays(generation))
         return _Snapshot(ix, catalogue, generation, fallback=fallback, units=units,
                          arrays=arrays)
 
@@ -373,11 +379,30 @@ class Engine:
         """Every key of ``facet`` in the index, labelled, with its paragraph count."""
         if facet not in facet_counts.COUNTED:
             raise QueryError(say("unknown_facet", facet=facet, known=", ".join(FACETS)), "facet")
-        catalogue = self._state().catalogue
+        snapshot = self._state()
+        catalogue = snapshot.catalogue
         if catalogue.all_counts is None:  # the whole index never changes while open
-            catalogue.all_counts = facet_counts.count(
-                catalogue.columns, range(len(catalogue.docs)), self.labels)
+            if snapshot.arrays is not None:  # from the key columns, not every stored paragraph
+                executor = snapshot.arrays
+                counts = {f: ranking.facet_counts(executor.arrays, f, executor.live_docs)
+                          for f in facet_counts.COUNTED}
+            else:
+                counts = facet_counts.tally(catalogue.columns, range(len(catalogue.docs)),
+                                            facet_counts.COUNTED)
+            catalogue.all_counts = facet_counts.labelled(counts, self.labels)
         return [dict(value) for value in catalogue.all_counts[facet]]
+
+
+def open_unmapped(generation: Path):
+    """The Whoosh index of ``generation``, read through plain file reads.
+
+    Over a memory map Whoosh copies each file of the segment it opens (terms, postings,
+    stored fields: hundreds of MB at 100k paragraphs) into a ``BytesIO``, for every
+    reader and so every thread's searcher. Beside the arrays, Whoosh is asked only for a
+    page's stored paragraphs and character offsets and a few frequencies, so each read may
+    go to the file.
+    """
+    return FileStorage(str(generation), supports_mmap=False, readonly=True).open_index()
 
 
 def _known(searcher, catalogue: Catalogue):

@@ -11,8 +11,8 @@ hit resolves, and the paragraph id is derived as the index derives it (``op12``,
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable, Mapping, Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from search.query import form as F
 
@@ -73,12 +73,17 @@ class UnitDirectory:
     by_number: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     by_label: dict[str, list[str]] = field(default_factory=dict)
     units: list[str] = field(default_factory=list)
-    paragraph_ids: frozenset[str] = frozenset()
+    paragraph_ids: Container[str] = frozenset()
 
     @classmethod
     def of(cls, records: Iterable[dict], paragraph_ids: Iterable[str]) -> "UnitDirectory":
-        """The directory of unit records (as units.json holds them) and paragraph ids."""
-        directory = cls(paragraph_ids=frozenset(paragraph_ids))
+        """The directory of unit records (as units.json holds them) and paragraph ids.
+
+        A set or mapping of ids is kept as it is (the engine's id map over the arrays
+        answers ``in`` without reading every id); other iterables are made a set.
+        """
+        kept = isinstance(paragraph_ids, (AbstractSet, Mapping))
+        directory = cls(paragraph_ids=paragraph_ids if kept else frozenset(paragraph_ids))
         for record in records:
             directory._add(record)
         return directory

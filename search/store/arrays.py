@@ -96,6 +96,18 @@ class Strings:
                 self._decoded[i] = text
         return text
 
+    def __iter__(self):
+        """Every row, decoded in row order (none of them remembered)."""
+        data = self.data.tobytes()
+        offsets = self.offsets.tolist()
+        for start, end in zip(offsets, offsets[1:]):
+            yield data[start:end].decode("utf-8")
+
+    def text(self, lo: int = 0, hi: int | None = None) -> str:
+        """Rows ``lo … hi`` joined into one string (rows are whole UTF-8 strings)."""
+        hi = len(self) if hi is None else hi
+        return bytes(self._bytes[int(self.offsets[lo]):int(self.offsets[hi])]).decode("utf-8")
+
     def lower_bound(self, key: bytes, order=None) -> int:
         """The first row (or index into ``order``) whose bytes are not below ``key``."""
         lo, hi = 0, len(self)
