@@ -273,7 +273,8 @@ def test_a_request_holds_its_snapshot_until_it_ends(tmp_path, one_document, monk
         write_index(one_document, index_dir)
         engine.search("洗钱")  # opens generation 2, retires 1 (still held)
         assert engine._retired == [held] and held.users == 1
-        assert held.ix.searcher().doc_count() == 93  # still open
+        with held.ix.searcher() as searcher:  # closed: without a memory map it holds a file
+            assert searcher.doc_count() == 93  # still open
         engine._release(held)
         assert engine._retired == [] and held.users == 0
     finally:

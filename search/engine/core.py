@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,13 +84,24 @@ class _Snapshot:
             self._speller = speller_for(self.catalogue.frequencies, glossary_forms())
         return self._speller
 
+    def __post_init__(self):
+        # Read without a memory map, Whoosh holds its files open until closed: a snapshot
+        # dropped unclosed (an engine never closed) closes them when collected.
+        self._finalizer = weakref.finalize(self, _close_parts, self.ix, self.searchers,
+                                           self.catalogue)
+
     def close(self) -> None:
-        """Close its searchers and its index (nobody may be using them)."""
-        for searcher in self.searchers.values():
-            searcher.close()
-        self.searchers.clear()
-        self.catalogue.close()
-        self.ix.close()
+        """Close its searchers and its index (nobody may be using them); once."""
+        self._finalizer()
+
+
+def _close_parts(ix, searchers: dict, catalogue: Catalogue) -> None:
+    """Close a snapshot's searchers, its catalogue's reader and its index."""
+    for searcher in searchers.values():
+        searcher.close()
+    searchers.clear()
+    catalogue.close()
+    ix.close()
 
 
 def _holding(method):
