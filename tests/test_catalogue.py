@@ -181,3 +181,21 @@ def test_pages_units_and_nearest_ids_answer_as_the_reference(real_index):
     finally:
         engine.close()
         reference.close()
+
+
+def test_a_search_normalises_each_shown_text_once(real_index, monkeypatch):
+    """Highlighting asks for a shown paragraph's normalised text once, however many of the
+    query's Chinese terms and bigram matches it holds (OpenCC per call is not cheap)."""
+    from search.engine import Engine
+    from search.engine.catalogue import Catalogue
+
+    asked: list[int] = []
+    plain = Catalogue.aligned
+    monkeypatch.setattr(Catalogue, "aligned", lambda self, n: asked.append(n) or plain(self, n))
+    engine = Engine(real_index)
+    try:
+        found = engine.search("人口贩运 数据收集 国际合作", size=10)
+    finally:
+        engine.close()
+    assert len(found["results"]) == 10
+    assert sorted(asked) == sorted(set(asked)) and len(asked) == 10

@@ -72,11 +72,14 @@ def match_spans(searcher, docnums: list[int], matches: set[Match],
     words_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in targets}
     bigram_spans: dict[int, list[tuple[int, int]]] = {n: [] for n in targets}
     from_postings: dict[Match, list[int]] = {}
+    texts: dict[int, str | None] = {}  # each shown text normalised once, whatever the matches
     for match in matches:
         fieldname, words = match
         joined = _substring(fieldname, words)
         for docnum in targets:
-            text = aligned(docnum) if joined else None
+            if joined and docnum not in texts:
+                texts[docnum] = aligned(docnum)
+            text = texts[docnum] if joined else None
             if text is None:
                 from_postings.setdefault(match, []).append(docnum)
             else:
