@@ -85,13 +85,18 @@ class AnalysisCache:
             return None
 
     def _write(self, key: str, kind: str, data: bytes) -> None:
+        """Keep an entry; one that cannot be written (a full disk) is left out, never fatal."""
         if not self.enabled:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
         target = self._path(key, kind)
         temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            return
         self.used.add(key)
 
     def document(self, key: str) -> Document | None:

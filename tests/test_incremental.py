@@ -243,3 +243,20 @@ def test_an_open_engine_answers_from_each_new_generation(small, monkeypatch):
         assert engine.search("")["total"] == sum(PARAGRAPHS.values())
     finally:
         engine.close()
+
+
+def test_a_cache_that_cannot_be_written_costs_time_not_the_build(small, monkeypatch):
+    folder, index_dir = small
+    shutil.rmtree(index_dir / "cache")
+    write_bytes = Path.write_bytes
+
+    def full_disk(path, data):
+        if path.parent.name == "cache":
+            write_bytes(path, data[:10])  # a part gets written, then the disk is full
+            raise OSError(28, "No space left on device")
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    report = build(folder, index_dir)
+    assert report.paragraphs == sum(PARAGRAPHS.values()) and report.parsed == 2
+    assert list((index_dir / "cache").iterdir()) == []
