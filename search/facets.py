@@ -22,7 +22,11 @@ class Labels:
         self._lock = Lock()
 
     def __call__(self, facet: str, key: str) -> dict:
-        """{"key", "zh", "en"} for one facet value."""
+        """{"key", "zh", "en"} for one facet value (a copy, the caller's to change)."""
+        return dict(self.shared(facet, key))
+
+    def shared(self, facet: str, key: str) -> dict:
+        """The cached label itself: read it, never change it."""
         cached = self._cache.get((facet, key))
         if cached is None:
             cached = _lookup(facet, key)
@@ -30,7 +34,7 @@ class Labels:
                 if len(self._cache) >= MAX_LABELS:  # unknown keys come from user input
                     self._cache.clear()
                 self._cache[(facet, key)] = cached
-        return dict(cached)
+        return cached
 
 
 def _lookup(facet: str, key: str) -> dict:
@@ -74,7 +78,8 @@ def labelled(counts: dict[str, dict[str, int]], labels: Labels,
         for key in (selected or {}).get(facet, []):
             counter.setdefault(key, 0)
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[facet] = [dict(labels(facet, key), count=n) for key, n in ranked]
+        label = labels.shared
+        out[facet] = [{**label(facet, key), "count": n} for key, n in ranked]
     return out
 
 

@@ -118,7 +118,8 @@ def facet_counts(arrays, facet: str, docs: np.ndarray) -> dict[str, int]:
         values = column.ord[docs]
         values = values[values >= 0]
     counts = np.bincount(values, minlength=len(column.keys))
-    return {column.keys[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+    names = column.names
+    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 
 def _gather(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,11 @@ class Keyword:
     def multi(self) -> bool:
         """True for a multi-valued column (theme, cites)."""
         return self.ord is None
+
+    @cached_property
+    def names(self) -> list[str]:
+        """The keys decoded, by ordinal (decoded once: facet counts name them per search)."""
+        return [self.keys[i] for i in range(len(self.keys))]
 
     def docs_with(self, ordinals: np.ndarray) -> np.ndarray:
         """Ascending docnums holding any of ``ordinals``."""
