@@ -70,17 +70,31 @@ def tally(columns: dict[str, list[tuple]], docnums, facets) -> dict[str, dict[st
 
 
 def labelled(counts: dict[str, dict[str, int]], labels: Labels,
-             selected: dict[str, list[str]] | None = None) -> dict[str, list[dict]]:
-    """Counts as the JSON shows them: labelled, most frequent first, selected kept at 0."""
+             selected: dict[str, list[str]] | None = None,
+             limit: int | None = None) -> dict[str, list[dict]]:
+    """Counts as the JSON shows them: labelled, most frequent first, selected kept at 0.
+
+    With ``limit``, only each facet's first ``limit`` values are labelled and kept, and any
+    selected value after them (a page lists no more; ``sizes`` says how many there were).
+    """
     out: dict[str, list[dict]] = {}
+    label = labels.shared
     for facet in COUNTED:
+        chosen = (selected or {}).get(facet, [])
         counter = dict(counts.get(facet, {}))
-        for key in (selected or {}).get(facet, []):
+        for key in chosen:
             counter.setdefault(key, 0)
         ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-        label = labels.shared
+        if limit is not None and len(ranked) > limit:
+            ranked = ranked[:limit] + [kv for kv in ranked[limit:] if kv[0] in chosen]
         out[facet] = [{**label(facet, key), "count": n} for key, n in ranked]
     return out
+
+
+def sizes(counts: dict[str, dict[str, int]], selected: dict[str, list[str]] | None = None) -> dict[str, int]:
+    """How many values each facet lists in full (those counted and the selected ones)."""
+    return {facet: len(set(counts.get(facet, {})) | set((selected or {}).get(facet, [])))
+            for facet in COUNTED}
 
 
 def count(columns: dict[str, list[tuple]], docnums, labels: Labels,

@@ -459,11 +459,25 @@ def test_a_word_found_nowhere_is_read_as_the_concept_it_names(engine):
     assert all(len(r["missing"]) == 1 for r in found["results"][found["full"]:])
 
 
+def test_a_facet_limit_labels_only_the_first_values_and_the_selected_ones(engine):
+    chosen = {"session": ["ga-80"], "unit": ["A-RES-80-229"]}
+    whole = engine.search("", chosen)
+    limited = engine.search("", chosen, facet_limit=1)
+    assert limited["facet_sizes"] == whole["facet_sizes"]
+    assert whole["facet_sizes"]["theme"] > 1 and whole["facet_sizes"]["verb"] > 1
+    assert sum(map(len, limited["facets"].values())) < sum(map(len, whole["facets"].values()))
+    for name, values in whole["facets"].items():
+        keep = values[:1] + [v for v in values[1:] if v["key"] in chosen.get(name, [])]
+        assert limited["facets"][name] == keep
+    assert limited["total"] == whole["total"] and limited["results"] == whole["results"]
+
+
 def test_the_answer_has_the_api_shape(engine):
     found = engine.search("洗钱", {"kind": ["op"]}, page=2, size=5, sort="relevance")
     assert set(found) == {"query", "incomplete", "total", "full", "partial", "page", "size", "sort",
                           "took_ms", "expanded", "reading", "read_as", "messages", "notes",
-                          "suggestion", "results", "facets"}
+                          "suggestion", "results", "facets", "facet_sizes"}
+    assert found["facet_sizes"] == {name: len(values) for name, values in found["facets"].items()}
     assert (found["query"], found["page"], found["size"], found["sort"]) == ("洗钱", 2, 5,
                                                                             "relevance")
     assert isinstance(found["took_ms"], float) and len(found["results"]) == 5

@@ -39,11 +39,14 @@ class NotFoundError(LookupError):
 def search_data(engine, state: SearchState, limit: int = FACET_LIMIT) -> dict:
     """The results page: the engine's answer plus facet toggles, selections, pages and links;
     each facet's first `limit` values (and every selected one), `facets_more` for the rest."""
-    result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort)
+    result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort,
+                           facet_limit=limit)
+    sizes = result.pop("facet_sizes")
     units = units_by_id(engine)
     cite_results(engine, result["results"], units)
     tag_results(state, result["results"], per_generation(engine, "session_years", _years))
-    listed = {name: listed_values(state, name, result["facets"].get(name, []), limit) for name in COUNTED}
+    listed = {name: listed_values(state, name, result["facets"].get(name, []), limit, sizes.get(name))
+              for name in COUNTED}
     facets = labelled_facets(engine, state, {name: values for name, (values, _) in listed.items()})
     return {
         **result,
@@ -73,14 +76,14 @@ def search_data(engine, state: SearchState, limit: int = FACET_LIMIT) -> dict:
     }
 
 
-def listed_values(state: SearchState, facet: str, values: list[dict], limit: int) -> tuple[list[dict], int]:
-    """(listed, left out): the first `limit` values and any selected one after them."""
-    if len(values) <= limit:
-        return values, 0
+def listed_values(state: SearchState, facet: str, values: list[dict], limit: int,
+                  size: int | None = None) -> tuple[list[dict], int]:
+    """(listed, left out): the first `limit` values and any selected one after them; `size`
+    is how many the facet has in all when the engine already left the rest out."""
+    size = len(values) if size is None else size
     chosen = set(state.filters.get(facet, ()))
-    kept = values[:limit] + [value for value in values[limit:] if value["key"] in chosen] if chosen \
-        else values[:limit]
-    return kept, len(values) - len(kept)
+    kept = values[:limit] + [value for value in values[limit:] if value["key"] in chosen]
+    return kept, size - len(kept)
 
 
 def labelled_facets(engine, state: SearchState, counted: dict[str, list[dict]]) -> dict[str, list[dict]]:

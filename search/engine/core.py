@@ -265,8 +265,13 @@ class Engine:
 
     @_holding
     def search(self, q: str = "", filters: dict[str, list[str]] | None = None,
-               page: int = 1, size: int = 10, sort: str = "relevance") -> dict:
-        """Run a search; return the ``/api/search`` JSON (see DESIGN and the brief)."""
+               page: int = 1, size: int = 10, sort: str = "relevance",
+               facet_limit: int | None = None) -> dict:
+        """Run a search; return the ``/api/search`` JSON (see DESIGN and the brief).
+
+        ``facet_limit`` labels and returns only each facet's first values (and the selected
+        ones); ``facet_sizes`` gives how many each has in all.
+        """
         started = time.perf_counter()
         params = check(q, filters, page, size, sort)
         snapshot = self._state()
@@ -315,7 +320,8 @@ class Engine:
             "notes": [bilingual(message) for message in messages],
             "suggestion": suggestion,
             "results": results,
-            "facets": facet_counts.labelled(found.facets, self.labels, params.filters),
+            "facets": facet_counts.labelled(found.facets, self.labels, params.filters, facet_limit),
+            "facet_sizes": facet_counts.sizes(found.facets, params.filters),
         }
 
     def _corrected(self, executor: Executor, snapshot, suggestion: str, params,
