@@ -123,8 +123,8 @@ def _write_segments(documents: list[Document], directory: Path, phases: Phases,
                 closing(_postings(documents, processes, cache)) as analysed:
             for row, postings in zip(_rows(documents), analysed, strict=True):
                 for name in TEXT_FIELDS:
-                    row[name] = PreAnalysed(row[name], postings[name], postings["tokens"][name])
-                row["text"].norm_length = postings["norm_length"]
+                    row[name] = PreAnalysed(row[name], postings[name], postings["tokens"][name],
+                                            postings["norm_length"])
                 arrays.add(row["doc_order"], row)
                 writer.add_document(**row)
                 bar.advance()

@@ -93,8 +93,9 @@ def labelled(counts: dict[str, dict[str, int]], labels: Labels,
 
 def sizes(counts: dict[str, dict[str, int]], selected: dict[str, list[str]] | None = None) -> dict[str, int]:
     """How many values each facet lists in full (those counted and the selected ones)."""
-    return {facet: len(set(counts.get(facet, {})) | set((selected or {}).get(facet, [])))
-            for facet in COUNTED}
+    found = {facet: counts.get(facet, {}) for facet in COUNTED}
+    return {facet: len(counted) + len(set((selected or {}).get(facet, [])) - counted.keys())
+            for facet, counted in found.items()}
 
 
 def count(columns: dict[str, list[tuple]], docnums, labels: Labels,

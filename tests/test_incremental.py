@@ -132,7 +132,7 @@ def small(tmp_path, corpus_dir):
 
 
 def _unchanged(folder: Path, index_dir: Path, before: tuple) -> bool:
-    return (sorted(p.name for p in folder.iterdir()), current_number(index_dir)) == before
+    return _state(folder, index_dir) == before
 
 
 def _state(folder: Path, index_dir: Path) -> tuple:

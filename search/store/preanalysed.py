@@ -20,11 +20,11 @@ class PreAnalysed(str):
     and the normalised text's length, for the array writer."""
 
     def __new__(cls, text: str, postings: list[tuple[bytes, int, float, bytes]],
-                tokens: tuple[bytes, bytes, bytes] | None = None):
+                tokens: tuple[bytes, bytes, bytes] | None = None, norm_length: int | None = None):
         value = super().__new__(cls, text)
         value.postings = postings
         value.tokens = tokens
-        value.norm_length = None
+        value.norm_length = norm_length
         return value
 
     def __reduce__(self):
