@@ -81,12 +81,16 @@ def labelled(counts: dict[str, dict[str, int]], labels: Labels,
     label = labels.shared
     for facet in COUNTED:
         chosen = (selected or {}).get(facet, [])
-        counter = dict(counts.get(facet, {}))
-        for key in chosen:
-            counter.setdefault(key, 0)
-        ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
-        if limit is not None and len(ranked) > limit:
-            ranked = ranked[:limit] + [kv for kv in ranked[limit:] if kv[0] in chosen]
+        given = counts.get(facet, {})
+        if hasattr(given, "ranked"):  # the array executor's counts rank themselves
+            ranked = given.ranked(limit, chosen)
+        else:
+            counter = dict(given)
+            for key in chosen:
+                counter.setdefault(key, 0)
+            ranked = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+            if limit is not None and len(ranked) > limit:
+                ranked = ranked[:limit] + [kv for kv in ranked[limit:] if kv[0] in chosen]
         out[facet] = [{**label(facet, key), "count": n} for key, n in ranked]
     return out
 

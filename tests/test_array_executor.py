@@ -11,11 +11,16 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.array_mix import FACET_LIST, Reference, query_mix
 from search.engine.arrays import ArrayExecutor
+from search.engine.ranking import FacetCounts
 from search.engine.execution import Request
+from search.facets import labelled, sizes
 from search.query import form as F
 from search.store.arrays import Arrays
 from search.store.generation import current
@@ -145,3 +150,26 @@ def test_typed_filters_and_the_operative_boost(real_index, monkeypatch):
         factor = 1.25 if kind.keys[kind.ord[docnum]] == "op" else 1.0
         assert s == pytest.approx(score[docnum] * factor)
     assert boosted.page != plain.page  # operative paragraphs moved up
+
+
+_KEYS = ["ga-45", "ga-70", "ga-71", "人口贩运", "腐败", "corruption", "cybercrime", "z"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts=st.dictionaries(st.sampled_from(_KEYS), st.integers(1, 5), max_size=len(_KEYS)),
+       chosen=st.lists(st.sampled_from(_KEYS + ["unknown"]), max_size=4),
+       limit=st.one_of(st.none(), st.integers(0, 9)))
+def test_array_facet_counts_list_as_the_dict_of_the_same_counts(counts, chosen, limit):
+    # The engine labels the array executor's counts without making a dict of every key;
+    # the page must list exactly what the dict path lists: order, limit, selected keys.
+    names = sorted(_KEYS)
+    ordinals = np.array(sorted(names.index(k) for k in counts), dtype=np.int64)
+    arrays = FacetCounts(names, ordinals, np.array([counts[names[o]] for o in ordinals]))
+    assert arrays == counts and dict(arrays) == counts
+    assert all((key in arrays) == (key in counts) for key in _KEYS + ["unknown"])
+    labels = lambda facet, key: {"key": key}  # noqa: E731
+    labels.shared = labels
+    selected = {"session": chosen}
+    assert labelled({"session": arrays}, labels, selected, limit) == \
+        labelled({"session": dict(counts)}, labels, selected, limit)
+    assert sizes({"session": arrays}, selected) == sizes({"session": dict(counts)}, selected)

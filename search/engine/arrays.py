@@ -93,6 +93,21 @@ class ArrayExecutor:
                         for name, field in arrays.fields.items()}
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
+        self._length_terms: dict[str, np.ndarray] = {}
+
+    def length_term(self, fieldname: str) -> np.ndarray:
+        """Each document's ``K1 × ((1 − B) + B × length / mean length)`` in ``fieldname``.
+
+        The part of BM25's denominator that depends on the document only: computed once per
+        field (one float per document) instead of once per term of every query, with the
+        same operations in the same order, so scores are unchanged to the last bit.
+        """
+        found = self._length_terms.get(fieldname)
+        if found is None:
+            fl = self.arrays.field_length(fieldname)
+            found = K1 * ((1 - B) + B * fl / self.average[fieldname])
+            self._length_terms[fieldname] = found  # idempotent: a race computes it twice
+        return found
 
     def run(self, request: Request) -> Execution:
         """Matches, totals, facet counts and the requested page of ``request``."""
@@ -112,9 +127,8 @@ class ArrayExecutor:
         field = self.arrays.fields[fieldname]
         idf = math.log(self.arrays.doc_count / (field.df(row) + 1)) + 1
         weight = (tf * FIELD_BOOSTS[fieldname]).astype(np.float32).astype(np.float64)
-        fl = self.arrays.field_length(fieldname)[docs]
         # Whoosh's bm25(), operation for operation, so the floats agree.
-        return idf * ((weight * (K1 + 1)) / (weight + K1 * ((1 - B) + B * fl / self.average[fieldname])))
+        return idf * ((weight * (K1 + 1)) / (weight + self.length_term(fieldname)[docs]))
 
     def term(self, fieldname: str, text: str) -> Hits:
         """The unboosted hits of one term of any field."""

@@ -8,6 +8,9 @@ are sorted (``np.lexsort``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping
+
 import numpy as np
 
 from search.engine import execution
@@ -105,7 +108,7 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
     return chosen[order][:wanted]
 
 
-def facet_counts(arrays, facet: str, docs: np.ndarray) -> dict[str, int]:
+def facet_counts(arrays, facet: str, docs: np.ndarray) -> "FacetCounts":
     """Hits per key of ``facet`` over ``docs`` (keys with none left out)."""
     column = arrays.keywords[facet]
     if column.multi and len(docs) * 4 > len(arrays.live):  # many hits: one pass over all
@@ -118,8 +121,69 @@ def facet_counts(arrays, facet: str, docs: np.ndarray) -> dict[str, int]:
         values = column.ord[docs]
         values = values[values >= 0]
     counts = np.bincount(values, minlength=len(column.keys))
-    names = column.names
-    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+    held = np.flatnonzero(counts)
+    return FacetCounts(column.names, held, counts[held])
+
+
+class FacetCounts(Mapping):
+    """Hits per key of one facet: a read-only mapping kept as two arrays.
+
+    ``ordinals`` (ascending) index ``names``, the facet's keys in sorted order, and
+    ``counts`` holds each one's hits. At 100k paragraphs the unit facet has thousands of
+    keys with hits while a page lists fifty: :meth:`ranked` orders them in numpy and
+    names only those it returns. As a mapping it equals the ``{key: count}`` dict of the
+    same counts (the Whoosh reference's form).
+    """
+
+    __slots__ = ("names", "ordinals", "counts")
+
+    def __init__(self, names: list[str], ordinals: np.ndarray, counts: np.ndarray):
+        self.names, self.ordinals, self.counts = names, ordinals, counts
+
+    def _position(self, key: str) -> int:
+        """Where ``key`` is in ``ordinals``, or -1."""
+        row = bisect_left(self.names, key)
+        if row == len(self.names) or self.names[row] != key:
+            return -1
+        at = int(np.searchsorted(self.ordinals, row))
+        return at if at < len(self.ordinals) and self.ordinals[at] == row else -1
+
+    def __getitem__(self, key: str) -> int:
+        at = self._position(key) if isinstance(key, str) else -1
+        if at < 0:
+            raise KeyError(key)
+        return int(self.counts[at])
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._position(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        names = self.names
+        return (names[o] for o in self.ordinals.tolist())
+
+    def __len__(self) -> int:
+        return len(self.ordinals)
+
+    def ranked(self, limit: int | None, chosen) -> list[tuple[str, int]]:
+        """(key, count) most hits first, then by key; the ``chosen`` keys without hits
+        after them at 0. With ``limit``, the first ``limit`` and any chosen key after
+        them, as :func:`search.facets.labelled` lists a dict's counts."""
+        zeros = sorted({key for key in chosen if key not in self})
+        order = np.lexsort((self.ordinals, -self.counts))  # keys sort as their ordinals
+        total = len(order) + len(zeros)
+        head = total if limit is None else min(limit, total)
+        shown = order[:head]
+        names, ordinals, counts = self.names, self.ordinals, self.counts
+        ranked = [(names[o], int(n)) for o, n in zip(ordinals[shown].tolist(), counts[shown].tolist())]
+        ranked += [(key, 0) for key in zeros[:max(0, head - len(order))]]
+        if head < total:  # the chosen keys a page would otherwise leave out
+            wanted = {key for key in chosen if key in self}
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[order] = np.arange(len(order))
+            late = sorted((int(rank[self._position(key)]), key) for key in wanted)
+            ranked += [(key, int(counts[order[r]])) for r, key in late if r >= head]
+            ranked += [(key, 0) for key in zeros[max(0, head - len(order)):]]
+        return ranked
 
 
 def _gather(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
