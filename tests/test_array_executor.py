@@ -173,3 +173,29 @@ def test_array_facet_counts_list_as_the_dict_of_the_same_counts(counts, chosen, 
     assert labelled({"session": arrays}, labels, selected, limit) == \
         labelled({"session": dict(counts)}, labels, selected, limit)
     assert sizes({"session": arrays}, selected) == sizes({"session": dict(counts)}, selected)
+
+
+def test_a_substring_is_found_where_the_text_spells_it_not_across_punctuation(tmp_path, corpus_dir):
+    # "犯罪合作" is not in "打击犯罪，罪合作": the bigrams 犯罪 and 罪合 stand at consecutive
+    # positions there, but not at consecutive characters. The reference scans the texts.
+    import dataclasses
+
+    from index.build import parse_corpus
+    from index.write import write_index
+    from search.engine.whoosh_executor import WhooshExecutor  # noqa: F401 (the reference's module)
+
+    parsed = parse_corpus(corpus_dir)
+    doc = (parsed[0] if isinstance(parsed, tuple) else parsed)[0]
+    texts = ["打击犯罪，罪合作。", "加强犯罪合作与犯罪合作。", "犯罪合作犯罪合作犯罪合作", "合作打击犯罪"]
+    unit = doc.units[0]
+    paras = [dataclasses.replace(p, text=t, links=[], change=None)
+             for p, t in zip(unit.paragraphs, texts)]
+    small = dataclasses.replace(doc, units=[dataclasses.replace(unit, paragraphs=paras)])
+    write_index([small], tmp_path / "index")
+    executor = ArrayExecutor(Arrays(current(tmp_path / "index")))
+    for text in ("犯罪合作", "罪合作", "犯罪", "打击犯罪罪合作", "作犯罪合"):
+        found = executor.run(Request(F.Substring("text_bigram", text)))
+        expected = sorted(n for n, t in enumerate(texts) if text in t)
+        assert sorted(found.page) == expected, text
+    docs, starts = executor.spelled("text_bigram", "犯罪合作")
+    assert list(zip(docs.tolist(), starts.tolist())) == [(1, 2), (1, 7), (2, 0), (2, 4), (2, 8)]

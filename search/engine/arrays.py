@@ -88,6 +88,7 @@ class ArrayExecutor:
         self.arrays = arrays
         self.clock = clock
         self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
+        self.all_live = len(self.live_docs) == len(arrays.live)  # no deletions to drop
         documents = max(arrays.doc_count, 1)  # an empty index has nothing to average
         self.average = {name: (field.total_length / documents) or 1
                         for name, field in arrays.fields.items()}
@@ -113,12 +114,21 @@ class ArrayExecutor:
         """Matches, totals, facet counts and the requested page of ``request``."""
         run = _Run(self, self.clock() + request.budget)
         query = request.query
-        hits = Hits(self.live_docs, np.zeros(len(self.live_docs))) if query is None \
-            else run.eval(query).only(self.live_docs)
+        if query is None:
+            hits = Hits(self.live_docs, np.zeros(len(self.live_docs)))
+        else:
+            hits = self.alive(run.eval(query))
         allowed = run.allowed(request)
         if allowed is not None:
             hits = hits.only(allowed)
         return ranking.answer(self, run, request, hits)
+
+    def alive(self, hits: Hits) -> Hits:
+        """``hits`` without deleted documents (a boolean look-up, not a search)."""
+        if self.all_live:
+            return hits
+        keep = self.arrays.live[hits.docs]
+        return Hits(hits.docs[keep], hits.scores[keep])
 
     # -- leaves -------------------------------------------------------------------
 
@@ -155,25 +165,48 @@ class ArrayExecutor:
     def occurrences(self, fieldname: str, words) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) of every place ``words`` stand at consecutive positions."""
         field = self.arrays.fields[fieldname]
+        return self._places(field, [field.term(w) for w in words], range(len(words)), field.pos)
+
+    def spelled(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docnum, start character) of every place the normalised text spells ``text``.
+
+        ``text`` of two or more characters is found through its bigrams' start characters:
+        the bigram at offset ``i`` starting at character ``c + i`` puts ``text[i:i+2]`` at
+        ``c + i``, so bigrams covering every character of ``text`` prove it is there
+        (``str.find``'s answer, across punctuation too, which consecutive positions are
+        not). Of the coverings, the one with the fewest postings is read.
+        """
+        field = self.arrays.fields[fieldname]
+        words = bigrams_of(text)
         rows = [field.term(w) for w in words]
         if min(rows) < 0:
             return EMPTY.docs, EMPTY.docs
+        offsets = _cheapest_cover([field.df(row) for row in rows])
+        return self._places(field, [rows[i] for i in offsets], offsets, field.chars[:, 0])
+
+    def _places(self, field, rows: list[int], offsets, column: np.ndarray):
+        """(docnum, start) where each term ``rows[k]`` has ``start + offsets[k]`` in
+        ``column`` (positions or start characters) of the same document."""
+        if min(rows) < 0:
+            return EMPTY.docs, EMPTY.docs
         postings = [field.postings(row) for row in rows]
-        candidates = postings[0][1]
-        for _, docs, _ in postings[1:]:
-            candidates = np.intersect1d(candidates, docs, assume_unique=True)
+        # Rarest term first: each one narrows the candidates the next one is read for.
+        rarest = sorted(range(len(postings)), key=lambda j: len(postings[j][1]))
+        candidates = postings[rarest[0]][1]
+        for j in rarest[1:]:  # binary searches of the few candidates in the longer lists
+            candidates = candidates[_member(candidates, postings[j][1])]
         keys = None
-        # Rarest word first: each word narrows the candidates the next one is read for.
-        for i in sorted(range(len(postings)), key=lambda j: len(postings[j][1])):
+        for i in rarest:
             rows_of, docs, _ = postings[i]
             at = rows_of.start + np.searchsorted(docs, candidates)
             starts, ends = field.pos_start[at], field.pos_start[at + 1]
             owner = np.repeat(candidates.astype(np.int64), ends - starts)
-            # Keyed by (doc, position of the first word): ascending, so membership is
-            # a binary search rather than a sort.
-            first = field.pos[ranges(starts, ends)].astype(np.int64) - i
+            # Keyed by (doc, start). A posting's positions (and start characters) ascend
+            # and so do the candidates, so the keys come out ascending: membership is a
+            # binary search, with no sort.
+            first = column[ranges(starts, ends)].astype(np.int64) - offsets[i]
             word_keys = (owner * (1 << 32) + first)[first >= 0]
-            keys = word_keys if keys is None else keys[_member(keys, np.sort(word_keys))]
+            keys = word_keys if keys is None else keys[_member(keys, word_keys)]
             candidates = _distinct((keys >> 32).astype(np.int32))
         keys = _distinct(keys)
         return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
@@ -198,11 +231,10 @@ class ArrayExecutor:
 
     def substring(self, node: F.Substring) -> Hits:
         """Documents whose normalised text holds ``text``, scored as one bigram-field term."""
-        words = bigrams_of(node.text)
         if len(node.text) < 2:  # a lone character: only where the text has it alone
-            return self.term(node.field, words[0]).times(node.boost)
-        docs, positions = self.occurrences(node.field, words)
-        docs, tf = _non_overlapping(docs, positions, node.text)
+            return self.term(node.field, node.text).times(node.boost)
+        docs, starts = self.spelled(node.field, node.text)
+        docs, tf = _non_overlapping(docs, starts, node.text)
         if not len(docs):
             return EMPTY
         n, total = len(docs), self.arrays.doc_count
@@ -243,6 +275,27 @@ class ArrayExecutor:
             return EMPTY
         docs = np.flatnonzero((column >= node.low) & (column <= node.high)).astype(np.int32)
         return Hits(docs, np.zeros(len(docs)))
+
+
+def _cheapest_cover(costs: list[int]) -> list[int]:
+    """Offsets of bigrams covering every character of a text, fewest postings in all.
+
+    Bigram ``i`` covers characters ``i`` and ``i + 1`` (``costs[i]`` postings); the next
+    uncovered character ``u`` is covered by the bigram at ``u − 1`` or ``u``.
+    """
+    last = len(costs)  # characters 0 … last
+    best: dict[int, tuple[int, list[int]]] = {}
+    for u in range(last + 1, -1, -1):
+        if u > last:
+            best[u] = (0, [])
+            continue
+        options = []
+        for i in (u - 1, u):
+            if 0 <= i < last:
+                cost, rest = best[i + 2]
+                options.append((cost + costs[i], [i] + rest))
+        best[u] = min(options)
+    return best[0][1]
 
 
 def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):
@@ -289,7 +342,7 @@ class _Run:
         if isinstance(node, F.Substring):
             return ex.substring(node)
         if isinstance(node, F.Prefix):
-            return _union(ex.prefix(node), 1)
+            return _union(ex.prefix(node), 1, ex.arrays.doc_count)
         if isinstance(node, F.Range):
             return ex.range(node)
         if isinstance(node, F.Every):
@@ -299,15 +352,16 @@ class _Run:
         return self._compound(node)
 
     def _compound(self, node: F.Node) -> Hits:
+        size = self.executor.arrays.doc_count
         if isinstance(node, F.AnyOf):
-            return _union([self.eval(c) for c in node.items], 1).times(node.boost)
+            return _union([self.eval(c) for c in node.items], 1, size).times(node.boost)
         if isinstance(node, F.AllOf):
-            return _union([self.eval(c) for c in node.items], len(node.items)).times(node.boost)
+            return _union([self.eval(c) for c in node.items], len(node.items), size).times(node.boost)
         if isinstance(node, F.AtLeast):
             children = [self.eval(c) for c in node.items]
             self.children[id(node)] = children
             need = min(max(node.minimum, 1), len(children))
-            return _union(children, need).times(node.boost)
+            return _union(children, need, size).times(node.boost)
         if isinstance(node, F.Without):
             positive = self.eval(node.positive)
             negative = self.eval(node.negative)
@@ -337,8 +391,13 @@ class _Run:
         return allowed
 
 
-def _union(children: list[Hits], need: int) -> Hits:
-    """Documents matched by at least ``need`` of ``children``, scores summed."""
+def _union(children: list[Hits], need: int, size: int) -> Hits:
+    """Documents matched by at least ``need`` of ``children``, scores summed.
+
+    ``size`` is the number of documents. When the children hold many of them, one pass of
+    ``np.bincount`` over all documents counts and sums (each document's scores added in
+    children order, as the sorted path adds them); otherwise a stable sort groups them.
+    """
     if not children or need > len(children):
         return EMPTY
     if len(children) == 1:
@@ -346,10 +405,19 @@ def _union(children: list[Hits], need: int) -> Hits:
     docs = np.concatenate([c.docs for c in children])
     if not len(docs):
         return EMPTY
+    scores = np.concatenate([c.scores for c in children])
+    if len(docs) * DENSE_RATIO >= size:
+        counts = np.bincount(docs, minlength=size)
+        sums = np.bincount(docs, weights=scores, minlength=size)
+        found = np.flatnonzero(counts >= need).astype(np.int32)
+        return Hits(found, sums[found])
     order = np.argsort(docs, kind="stable")
     docs = docs[order]
     starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
     counts = np.diff(np.r_[starts, len(docs)])
-    scores = np.add.reduceat(np.concatenate([c.scores for c in children])[order], starts)
+    scores = np.add.reduceat(scores[order], starts)
     keep = counts >= need
     return Hits(docs[starts][keep].astype(np.int32), scores[keep])
+
+
+DENSE_RATIO = 16  # children holding 1/16 of all documents: count over all of them

@@ -69,9 +69,12 @@ def _matched(executor, run, top, docs):
     count = np.zeros(len(docs), dtype=np.int64)
     weight = np.zeros(len(docs))
     mask = np.zeros(len(docs), dtype=object if len(top.items) > 62 else np.int64)
+    held = np.zeros(executor.arrays.doc_count, dtype=bool)
     for i, child in enumerate(run.children[id(top)]):
-        child_docs = child.docs[np.isin(child.docs, executor.live_docs, assume_unique=True)]
-        found = np.isin(docs, child_docs, assume_unique=True)
+        child_docs = executor.alive(child).docs
+        held[:] = False
+        held[child_docs] = True
+        found = held[docs]
         count += found
         weight += found * child_weight(len(child_docs), live)
         mask = mask + found * (1 << i)
