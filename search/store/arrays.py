@@ -187,9 +187,18 @@ class Keyword:
 
     def docs_with(self, ordinals: np.ndarray) -> np.ndarray:
         """Ascending docnums holding any of ``ordinals``."""
+        # A look-up table by ordinal, one slot more: a document without a key (-1) reads it.
+        wanted = np.zeros(len(self.keys) + 1, dtype=bool)
+        wanted[np.asarray(ordinals, dtype=np.int64)] = True
         if self.ord is not None:
-            return np.flatnonzero(np.isin(self.ord, ordinals)).astype(np.int32)
-        return np.unique(self.owner[np.isin(self.val, ordinals)])
+            return np.flatnonzero(wanted[self.ord]).astype(np.int32)
+        owners = self.owner[wanted[self.val]]  # ascending: owner is, and so is any subset
+        if len(owners) < 2:
+            return owners.astype(np.int32)
+        keep = np.empty(len(owners), dtype=bool)
+        keep[0] = True
+        np.not_equal(owners[1:], owners[:-1], out=keep[1:])
+        return owners[keep].astype(np.int32)
 
 
 class Arrays:
