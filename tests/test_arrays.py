@@ -76,6 +76,24 @@ def test_keyword_columns_and_numbers_hold_the_stored_values(opened):
     assert arrays.live.all() and len(arrays.live) == arrays.doc_count == 802
 
 
+def test_a_keys_documents_are_those_whose_stored_value_holds_it(opened):
+    arrays, ix = opened
+    with ix.reader() as reader:
+        stored = [fields for _, fields in reader.iter_docs()]
+    for name, column in arrays.keywords.items():
+        holding = {}
+        for docnum, fields in enumerate(stored):
+            value = fields.get(name) or ""
+            for key in (value.split(",") if column.multi else [value]):
+                if key:
+                    holding.setdefault(key, []).append(docnum)
+        for key, docs in holding.items():
+            assert column.docs_with(np.array([column.keys.find(key)])).tolist() == docs, (name, key)
+        pairs = list(holding)[:4]  # several keys at once: each document once, ascending
+        expected = sorted({d for key in pairs for d in holding[key]})
+        assert column.docs_with(np.array([column.keys.find(k) for k in pairs])).tolist() == expected
+
+
 def test_prefixes_and_lookups_binary_search_the_sorted_tables(opened):
     arrays, ix = opened
     terms = arrays.fields["text"].terms

@@ -80,6 +80,7 @@ class Strings:
         self.data = load(directory, f"{name}.utf8")
         self._bytes = memoryview(self.data)
         self._decoded: dict[int, str] = {}  # rows decoded so far (facet keys repeat)
+        self._found: dict[str, int] = {}  # rows looked up so far (query terms repeat)
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
@@ -122,6 +123,18 @@ class Strings:
 
     def find(self, text: str, order=None) -> int:
         """The row holding ``text`` (through ``order`` when given), or -1."""
+        if order is None:
+            row = self._found.get(text)
+            if row is None:
+                row = self._search(text, None)
+                if len(self._found) >= DECODED_CAP:  # bounded: queries come from users
+                    self._found.clear()
+                self._found[text] = row
+            return row
+        return self._search(text, order)
+
+    def _search(self, text: str, order) -> int:
+        """``find`` by binary search."""
         key = text.encode("utf-8")
         at = self.lower_bound(key, order)
         if at < len(self):
@@ -187,6 +200,10 @@ class Keyword:
 
     def docs_with(self, ordinals: np.ndarray) -> np.ndarray:
         """Ascending docnums holding any of ``ordinals``."""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        if len(ordinals) == 1:  # one key (a term, most filters): its slice of the inverted column
+            by_key, starts = self._inverted
+            return by_key[starts[ordinals[0]]:starts[ordinals[0] + 1]]
         # A look-up table by ordinal, one slot more: a document without a key (-1) reads it.
         wanted = np.zeros(len(self.keys) + 1, dtype=bool)
         wanted[np.asarray(ordinals, dtype=np.int64)] = True
@@ -199,6 +216,18 @@ class Keyword:
         keep[0] = True
         np.not_equal(owners[1:], owners[:-1], out=keep[1:])
         return owners[keep].astype(np.int32)
+
+
+    @cached_property
+    def _inverted(self) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums ordered by key, then docnum; where each key's run starts), made on
+        first use: one stable sort of the column, a few bytes per document."""
+        values = self.ord if self.ord is not None else self.val
+        owners = np.arange(len(values), dtype=np.int32) if self.ord is not None else self.owner
+        order = np.argsort(values, kind="stable")
+        keyed = values[order]
+        starts = np.searchsorted(keyed, np.arange(len(self.keys) + 1)).astype(np.int64)
+        return owners[order].astype(np.int32), starts
 
 
 class Arrays:
