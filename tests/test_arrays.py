@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import mmap
 
 import numpy as np
@@ -127,3 +129,48 @@ def test_an_empty_index_gets_empty_arrays(tmp_path):
     assert arrays.doc_count == 0 and arrays.fields["text"].term("洗钱") == -1
     found = ArrayExecutor(arrays).run(Request(F.Term("text", "洗钱"), facets=("theme",)))
     assert (found.total, found.page, found.facets) == (0, [], {"theme": {}})
+
+
+def test_places_key_each_occurrence_by_its_document_and_position_or_start(opened):
+    from search.store.arrays import PLACES
+
+    arrays, _ = opened
+    for name, field in arrays.fields.items():
+        owner = np.repeat(field.post_doc.astype(np.int64), np.diff(field.pos_start))
+        where = field.pos if PLACES[name] == "pos" else field.chars[:, 0]
+        assert field.place is not None and field.place.tolist() == ((owner << 32) | where).tolist()
+        row = field.term("犯罪")
+        # Ascending within a term; equal where a stacked inner word repeats at one position.
+        assert np.all(np.diff(field.places(row)) >= 0)
+
+
+def test_phrases_and_substrings_read_the_same_places_with_or_without_the_keys(opened):
+    from search.analysis import normalize
+    from search.engine.arrays import ArrayExecutor
+
+    arrays, ix = opened
+    with ix.reader() as reader:
+        texts = [normalize(fields["text"]) for _, fields in reader.iter_docs()]
+    words = [w for w in arrays.fields["text"].terms][::97][:60]
+    keyed, plain = ArrayExecutor(arrays), ArrayExecutor(arrays)
+    plain.arrays = copy.copy(arrays)
+    plain.arrays.fields = {n: dataclasses.replace(f, place=None) for n, f in arrays.fields.items()}
+    phrases = [("国际", "合作"), ("打击", "腐败"), ("联合国", "毒品", "和", "犯罪")]
+    for phrase in phrases:
+        assert [a.tolist() for a in keyed.occurrences("text", phrase)] == \
+            [a.tolist() for a in plain.occurrences("text", phrase)], phrase
+    # Substrings are of Chinese text (the bigram field keeps a Latin word whole).
+    han = [w for w in words if len(w) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in w)]
+    substrings = ["犯罪合作", "国际合作", "毒品和犯罪问题办公室", "洗钱"] + han
+    assert len(han) > 20
+    for text in substrings:
+        docs, starts = keyed.spelled("text_bigram", text)
+        assert [docs.tolist(), starts.tolist()] == \
+            [a.tolist() for a in plain.spelled("text_bigram", text)], text
+        # Both are exactly where the normalised text spells it (str.find, occurrences may overlap).
+        assert sorted(set(docs.tolist())) == [n for n, t in enumerate(texts) if text in t], text
+        assert len(docs) == sum(_overlapping_count(t, text) for t in texts), text
+
+
+def _overlapping_count(text: str, sub: str) -> int:
+    return sum(text.startswith(sub, i) for i in range(len(text)))

@@ -28,7 +28,7 @@ from search.engine.execution import Execution, Request
 from search.engine.reference import bigrams_of
 from search.engine.rewrite import B, K1
 from search.query import form as F
-from search.store.arrays import Arrays
+from search.store.arrays import PLACES, Arrays
 from search.store.schema import BIGRAM_BOOST
 
 FIELD_BOOSTS = {"text": 1.0, "text_bigram": BIGRAM_BOOST}
@@ -165,7 +165,10 @@ class ArrayExecutor:
     def occurrences(self, fieldname: str, words) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, position) of every place ``words`` stand at consecutive positions."""
         field = self.arrays.fields[fieldname]
-        return self._places(field, [field.term(w) for w in words], range(len(words)), field.pos)
+        rows = [field.term(w) for w in words]
+        if PLACES[fieldname] == "pos" and field.place is not None:
+            return _keyed(field, rows, range(len(words)))
+        return self._places(field, rows, range(len(words)), field.pos)
 
     def spelled(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, start character) of every place the normalised text spells ``text``.
@@ -182,6 +185,8 @@ class ArrayExecutor:
         if min(rows) < 0:
             return EMPTY.docs, EMPTY.docs
         offsets = _cheapest_cover([field.df(row) for row in rows])
+        if PLACES[fieldname] == "char" and field.place is not None:
+            return _keyed(field, [rows[i] for i in offsets], offsets)
         return self._places(field, [rows[i] for i in offsets], offsets, field.chars[:, 0])
 
     def _places(self, field, rows: list[int], offsets, column: np.ndarray):
@@ -275,6 +280,29 @@ class ArrayExecutor:
             return EMPTY
         docs = np.flatnonzero((column >= node.low) & (column <= node.high)).astype(np.int32)
         return Hits(docs, np.zeros(len(docs)))
+
+
+def _keyed(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
+    """``_places`` over the field's ``place`` keys: (docnum, start) where each term
+    ``rows[k]`` occurs at ``start + offsets[k]``.
+
+    The rarest term's keys, moved back by its offset, are the candidates; each other
+    term keeps those whose key plus its offset is in its own (ascending) slice: a binary
+    search per candidate, whatever the other term's frequency.
+    """
+    if not rows or min(rows) < 0:
+        return EMPTY.docs, EMPTY.docs
+    order = sorted(range(len(rows)), key=lambda k: field.df(rows[k]))
+    first = order[0]
+    keys = np.asarray(field.places(rows[first]), dtype=np.int64)
+    if offsets[first]:
+        keys = keys[(keys & 0xFFFFFFFF) >= offsets[first]] - offsets[first]
+    for k in order[1:]:
+        if not len(keys):
+            break
+        keys = keys[_member(keys + offsets[k], field.places(rows[k]))]
+    keys = _distinct(keys)  # a term may stand twice at one position (a stacked inner word)
+    return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
 
 
 def _cheapest_cover(costs: list[int]) -> list[int]:

@@ -21,7 +21,7 @@ from whoosh.util.numeric import length_to_byte
 from search.analysis import normalize
 from search.store.preanalysed import PreAnalysed
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
-                                 TEXT_FIELDS)
+                                 PLACES, TEXT_FIELDS, load)
 
 
 def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
@@ -81,6 +81,8 @@ class ArrayBuilder:
                 live[[n for n in range(count) if reader.is_deleted(n)]] = False
         ix.close()
         lengths = {name: postings.save(directory, name, count) for name, postings in self.texts.items()}
+        for name in self.texts:
+            write_places(directory, name)
         for name, column in self.keywords.items():
             column.save(directory, name, multi=name in MULTI)
         for name, values in self.numbers.items():
@@ -92,6 +94,30 @@ class ArrayBuilder:
         meta = {"layout": LAYOUT_VERSION, "documents": count, "lengths": lengths}
         (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
         return count
+
+
+PLACE_CHUNK = 1 << 20  # postings per step of write_places: memory stays bounded
+
+
+def write_places(directory: Path, name: str) -> None:
+    """Write ``F.place`` of text field ``name`` from its saved postings (see
+    search.store.arrays): each occurrence's docnum and position or start character."""
+    part = lambda p: load(directory, f"{name}.{p}")  # noqa: E731
+    post_doc, pos_start = part("post_doc"), part("pos_start")
+    where = part("pos") if PLACES[name] == "pos" else part("chars")[:, 0]
+    total = int(pos_start[-1]) if len(pos_start) else 0
+    path = directory / f"{name}.place.npy"
+    if total == 0:
+        np.save(path, np.empty(0, dtype=np.int64))
+        return
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int64, shape=(total,))
+    for lo in range(0, len(post_doc), PLACE_CHUNK):
+        hi = min(lo + PLACE_CHUNK, len(post_doc))
+        a, b = int(pos_start[lo]), int(pos_start[hi])
+        owner = np.repeat(np.asarray(post_doc[lo:hi], dtype=np.int64), np.diff(pos_start[lo:hi + 1]))
+        out[a:b] = (owner << 32) | np.asarray(where[a:b], dtype=np.int64)
+    out.flush()
+    del out
 
 
 def date_number(date: str, year: int | None = None) -> int:

@@ -25,6 +25,11 @@ schema's analyzer in index mode, stop words dropped):
 ``F.chars``            int32   ``(n, 2)``: start and end character of each occurrence
 ``F.length_byte``      uint8   ``N``: the field length as Whoosh stores it (its byte
                                quantisation; decode with :data:`BYTE_TO_LENGTH`)
+``F.place``            int64   ``docnum << 32 | where`` of each occurrence, in
+                               occurrence order (so non-decreasing within a term), where
+                               ``where`` is the position (``text``) or the start
+                               character (``text_bigram``; :data:`PLACES`): phrases
+                               and substrings test membership in a term's slice
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
@@ -53,6 +58,8 @@ from search.store.schema import FACETS
 ARRAYS_DIR = "arrays"
 META_FILE = "meta.json"
 LAYOUT_VERSION = 1
+# What F.place holds per text field: word positions (phrases) or start characters (substrings).
+PLACES = {"text": "pos", "text_bigram": "char"}
 TEXT_FIELDS: tuple[str, ...] = ("text", "text_bigram")
 KEYWORDS: tuple[str, ...] = FACETS + ("unit", "cites", "symbol")
 MULTI: frozenset[str] = frozenset({"theme", "cites"})
@@ -163,6 +170,12 @@ class TextField:
     chars: np.ndarray
     length_byte: np.ndarray
     total_length: int
+    place: np.ndarray | None = None  # see F.place (absent from indexes built before it)
+
+    def places(self, row: int) -> np.ndarray:
+        """The ``place`` keys of term ``row``'s occurrences, ascending."""
+        lo, hi = self.post_start[row], self.post_start[row + 1]
+        return self.place[self.pos_start[lo]:self.pos_start[hi]]
 
     def term(self, text: str) -> int:
         """The term's row, or -1."""
@@ -251,7 +264,8 @@ class Arrays:
         d = self.directory
         return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in (
             "post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")),
-            total_length=total)
+            total_length=total,
+            place=load(d, f"{name}.place") if (d / f"{name}.place.npy").exists() else None)
 
     def _keyword(self, name: str) -> Keyword:
         keys = Strings(self.directory, f"{name}.keys")
