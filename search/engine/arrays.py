@@ -53,12 +53,6 @@ class Hits:
         keep = _member(self.docs, docs)
         return Hits(self.docs[keep], self.scores[keep])
 
-    def scores_at(self, docs: np.ndarray) -> np.ndarray:
-        """The score of each of ``docs`` (0 where not a hit)."""
-        at = np.minimum(np.searchsorted(self.docs, docs), max(len(self.docs) - 1, 0))
-        found = _member(docs, self.docs)
-        return np.where(found, self.scores[at] if len(self.docs) else 0.0, 0.0)
-
 
 EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 
@@ -95,6 +89,14 @@ class ArrayExecutor:
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
         self._length_terms: dict[str, np.ndarray] = {}
+        self._facet_totals: dict[str, np.ndarray] = {}
+
+    def facet_totals(self, facet: str) -> np.ndarray:
+        """How many live documents hold each key of ``facet``, by ordinal (kept)."""
+        found = self._facet_totals.get(facet)
+        if found is None:
+            found = self._facet_totals[facet] = ranking.key_counts(self.arrays, facet, self.live_docs)
+        return found
 
     def length_term(self, fieldname: str) -> np.ndarray:
         """Each document's ``K1 × ((1 − B) + B × length / mean length)`` in ``fieldname``.
@@ -400,8 +402,13 @@ class _Run:
         if isinstance(node, F.Maybe):
             required = self.eval(node.required)
             optional = self.eval(node.optional)
-            extra = optional.scores_at(required.docs)
-            return Hits(required.docs, required.scores + extra).times(node.boost)
+            # Each optional hit looked up among the required (usually far more of them).
+            scores = required.scores.copy()
+            if len(optional) and len(required):
+                at = np.minimum(np.searchsorted(required.docs, optional.docs), len(required) - 1)
+                found = required.docs[at] == optional.docs
+                scores[at[found]] += optional.scores[found]
+            return Hits(required.docs, scores).times(node.boost)
         raise TypeError(f"no array form for {type(node).__name__}")
 
     def allowed(self, request: Request) -> np.ndarray | None:

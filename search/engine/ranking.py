@@ -29,15 +29,15 @@ def answer(executor, run, request: Request, hits) -> Execution:
     top = F.top_at_least(request.query)
     matched = _matched(executor, run, top, docs)
     full = len(docs) if matched is None else int((matched[0] == len(top.items)).sum())
-    date = arrays.numbers["date_rank"][docs].astype(np.int64)
-    order = arrays.numbers["doc_order"][docs].astype(np.int64)
+    # Read for the rows a ranking key leaves tied, not for every hit (see top_k).
+    date, order = (_Gathered(arrays.numbers[name], docs) for name in ("date_rank", "doc_order"))
     if F.is_browse(request.query) and request.sort == "relevance" or request.sort == "order":
-        keys = [order]
+        keys = [order[:]]
     elif request.sort == "date":
-        keys = [-date, order]
+        keys = [-date[:], order]
     else:
         hits = _op_boosted(arrays, hits)
-        keys = [-np.rint(hits.scores * SCALE).astype(np.int64), -date, order]
+        keys = [-np.rint(hits.scores * SCALE).astype(np.int64), date.negated(), order]
         if matched is not None:
             keys = [-matched[0], -np.rint(matched[1] * SCALE).astype(np.int64)] + keys
     ranked = top_k(keys, request.start + request.size)[request.start:]
@@ -47,9 +47,26 @@ def answer(executor, run, request: Request, hits) -> Execution:
         page=[int(d) for d in docs[ranked]],
         scores=[float(s) if scored else 0.0 for s in hits.scores[ranked]],
         matched=[_indices(matched[2][i]) for i in ranked] if matched is not None else [() for _ in ranked],
-        facets={facet: facet_counts(arrays, facet, docs) for facet in request.facets},
+        facets=facet_table(executor, docs, request.facets),
         partial=run.partial,
     )
+
+
+class _Gathered:
+    """``column[docs]`` as int64, gathered only for the rows asked (``[:]``: all of them)."""
+
+    def __init__(self, column: np.ndarray, docs: np.ndarray, sign: int = 1):
+        self.column, self.docs, self.sign = column, docs, sign
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __getitem__(self, rows) -> np.ndarray:
+        values = self.column[self.docs[rows]].astype(np.int64)
+        return -values if self.sign < 0 else values
+
+    def negated(self) -> "_Gathered":
+        return _Gathered(self.column, self.docs, -self.sign)
 
 
 def _op_boosted(arrays, hits):
@@ -111,8 +128,31 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
     return chosen[order][:wanted]
 
 
+def facet_table(executor, docs: np.ndarray, facets) -> dict[str, "FacetCounts"]:
+    """:func:`facet_counts` of each of ``facets``; over more than half the live documents,
+    the counts of all of them less those of the documents not in ``docs`` (fewer to read)."""
+    arrays = executor.arrays
+    if len(docs) * 2 <= len(executor.live_docs):
+        return {facet: facet_counts(arrays, facet, docs) for facet in facets}
+    rest = arrays.live.copy()
+    rest[docs] = False
+    rest = np.flatnonzero(rest)
+    return {facet: _named(arrays, facet, executor.facet_totals(facet) - key_counts(arrays, facet, rest))
+            for facet in facets}
+
+
 def facet_counts(arrays, facet: str, docs: np.ndarray) -> "FacetCounts":
     """Hits per key of ``facet`` over ``docs`` (keys with none left out)."""
+    return _named(arrays, facet, key_counts(arrays, facet, docs))
+
+
+def _named(arrays, facet: str, counts: np.ndarray) -> "FacetCounts":
+    held = np.flatnonzero(counts)
+    return FacetCounts(arrays.keywords[facet].names, held, counts[held])
+
+
+def key_counts(arrays, facet: str, docs: np.ndarray) -> np.ndarray:
+    """How many of ``docs`` hold each key of ``facet``, by ordinal."""
     column = arrays.keywords[facet]
     if column.multi and len(docs) * 4 > len(arrays.live):  # many hits: one pass over all
         hit = np.zeros(len(arrays.live), dtype=bool)
@@ -123,9 +163,7 @@ def facet_counts(arrays, facet: str, docs: np.ndarray) -> "FacetCounts":
     else:
         values = column.ord[docs]
         values = values[values >= 0]
-    counts = np.bincount(values, minlength=len(column.keys))
-    held = np.flatnonzero(counts)
-    return FacetCounts(column.names, held, counts[held])
+    return np.bincount(values, minlength=len(column.keys))
 
 
 class FacetCounts(Mapping):
