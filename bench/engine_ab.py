@@ -57,6 +57,8 @@ def probe(index: str, mix: str, rounds: int) -> dict:
 def _run_tree(tree: Path | None, args) -> dict:
     """One probe process over ``tree`` (None: this checkout)."""
     env = dict(os.environ, CONCORD_SEARCH_CACHE="0")
+    if not args.leaf_memo:
+        env["CONCORD_LEAF_CACHE_MB"] = "0"
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     cwd = tree if tree is not None else HERE.parent
@@ -79,6 +81,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--processes", type=int, default=2, help="probe processes per tree")
     parser.add_argument("--allow-different", action="store_true")
+    parser.add_argument("--leaf-memo", action="store_true",
+                        help="keep the executor's leaf memo on (off by default: each round "
+                             "repeats the mix, so the memo would answer from round two)")
     parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
@@ -92,7 +97,8 @@ def main(argv=None) -> int:
             runs[name].append(_run_tree(tree, args))
     load.append(os.getloadavg()[0])
     print(f"index {args.index}, mix {Path(args.mix).name}, {args.rounds} rounds × "
-          f"{args.processes} processes per tree, load average {load[0]:.2f} → {load[1]:.2f}")
+          f"{args.processes} processes per tree, leaf memo {'on' if args.leaf_memo else 'off'}, "
+          f"load average {load[0]:.2f} → {load[1]:.2f}")
     print("| tree | CPU p50 / p95 / p99 (ms) | wall p50 / p95 / p99 (ms) |")
     print("|---|---|---|")
     figures = {}

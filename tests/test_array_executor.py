@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.array_mix import FACET_LIST, Reference, query_mix
-from search.engine.arrays import ArrayExecutor
+from search.engine.arrays import ArrayExecutor, Hits, LeafMemo
 from search.engine.ranking import FacetCounts
 from search.engine.execution import Request
 from search.facets import labelled, sizes
@@ -199,3 +199,35 @@ def test_a_substring_is_found_where_the_text_spells_it_not_across_punctuation(tm
         assert sorted(found.page) == expected, text
     docs, starts = executor.spelled("text_bigram", "犯罪合作")
     assert list(zip(docs.tolist(), starts.tolist())) == [(1, 2), (1, 7), (2, 0), (2, 4), (2, 8)]
+
+
+def test_the_leaf_memo_answers_a_phrase_or_substring_again_within_its_budget(real_index):
+    arrays = Arrays(current(real_index))
+    node = F.AnyOf((F.Substring("text_bigram", "国际合作"), F.Phrase("text", ("国际", "合作")),
+                    F.Term("text", "洗钱")))
+    fresh = ArrayExecutor(arrays, memo=0).run(Request(node, facets=FACET_LIST))
+    executor = ArrayExecutor(arrays, memo=1 << 20)
+    first = executor.run(Request(node, facets=FACET_LIST))
+    assert (executor.memo.misses, executor.memo.hits, len(executor.memo._entries)) == (2, 0, 2)
+    again = executor.run(Request(node, facets=FACET_LIST))
+    assert executor.memo.hits == 2 and executor.memo.misses == 2
+    assert (again.total, again.page, again.scores, again.facets) == \
+        (first.total, first.page, first.scores, first.facets) == \
+        (fresh.total, fresh.page, fresh.scores, fresh.facets)
+    kept = executor.memo._entries[node.items[0]]
+    with pytest.raises(ValueError):
+        kept.scores[0] = 0.0  # shared with later queries: read-only
+    # An entry over an eighth of the budget is not kept.
+    small = ArrayExecutor(arrays, memo=64)
+    small.run(Request(node))
+    assert small.memo.used == 0 and not small.memo._entries
+    # Past the budget the least recently used entries go first.
+    memo = LeafMemo(budget=8 * (800 + 200))
+    leaves = [F.Substring("text_bigram", f"犯罪{i}") for i in range(10)]
+    for leaf in leaves:
+        memo.put(leaf, Hits(np.zeros(50, dtype=np.int32), np.zeros(75)))  # 200 + 600 bytes
+        if leaf == leaves[3]:
+            assert memo.get(leaves[0]) is not None  # used again: kept longer
+    assert memo.used <= memo.budget and len(memo._entries) == 8
+    assert leaves[0] in memo._entries and leaves[1] not in memo._entries
+    assert leaves[2] not in memo._entries and leaves[9] in memo._entries

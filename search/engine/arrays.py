@@ -9,6 +9,11 @@ they agree with the reference to rounding; ``Substring`` is scored as
 ``search.engine.rewrite`` scores it. Filters, totals, facet counts and the page follow
 :mod:`search.engine.execution` (see :mod:`search.engine.ranking`).
 
+Leaf memo: the hits of each phrase and substring evaluated are kept per executor (so per
+generation) within a byte budget, least recently used first out (:class:`LeafMemo`,
+``CONCORD_LEAF_CACHE_MB``): paging, ticking a facet or another question holding the same
+concept reads them instead of checking positions again.
+
 Time budget: the clock is read before each node. Past the deadline a node is not
 evaluated and matches nothing (a ``Without`` whose exclusion was cut short matches
 nothing too), so a partial answer only ever holds true matches.
@@ -17,7 +22,10 @@ nothing too), so a partial answer only ever holds true matches.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,12 +83,64 @@ def _member(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
     return within[at] == docs
 
 
+class LeafMemo:
+    """The hits of costly leaves (substrings, phrases) already evaluated, by node.
+
+    A generation's arrays never change, so a leaf's hits are the same in every query that
+    holds it: the next page, a facet ticked, another sort, or another question naming the
+    same concept. Least recently used entries go first once ``budget`` bytes are held; an
+    entry larger than an eighth of the budget is not kept. Thread-safe.
+    """
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self.hits = self.misses = 0
+        self._entries: OrderedDict[F.Node, Hits] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, node: F.Node) -> Hits | None:
+        with self._lock:
+            found = self._entries.get(node)
+            if found is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._entries.move_to_end(node)
+            return found
+
+    def put(self, node: F.Node, found: Hits) -> None:
+        size = found.docs.nbytes + found.scores.nbytes + 200  # arrays and their headers
+        if size * 8 > self.budget:
+            return
+        for part in (found.docs, found.scores):
+            part.flags.writeable = False  # shared by every later query: nobody may edit it
+        with self._lock:
+            if node in self._entries:
+                return
+            self._entries[node] = found
+            self.used += size
+            while self.used > self.budget:
+                _, old = self._entries.popitem(last=False)
+                self.used -= old.docs.nbytes + old.scores.nbytes + 200
+
+
+def memo_budget() -> int:
+    """Bytes of leaf hits an executor keeps: ``CONCORD_LEAF_CACHE_MB`` (0: none), default 64."""
+    value = os.environ.get("CONCORD_LEAF_CACHE_MB", "").strip()
+    return (int(value) if value.isdigit() else LEAF_CACHE_MB) << 20
+
+
+LEAF_CACHE_MB = 64
+
+
 class ArrayExecutor:
     """Runs :class:`Request` s over one :class:`Arrays` (see the module docstring)."""
 
-    def __init__(self, arrays: Arrays, clock=time.perf_counter):
+    def __init__(self, arrays: Arrays, clock=time.perf_counter, memo: int | None = None):
         self.arrays = arrays
         self.clock = clock
+        self.memo = LeafMemo(memo_budget() if memo is None else memo)
         self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
         self.all_live = len(self.live_docs) == len(arrays.live)  # no deletions to drop
         documents = max(arrays.doc_count, 1)  # an empty index has nothing to average
@@ -367,10 +427,12 @@ class _Run:
         ex = self.executor
         if isinstance(node, F.Term):
             return ex.term(node.field, node.text).times(node.boost)
-        if isinstance(node, F.Phrase):
-            return ex.phrase(node)
-        if isinstance(node, F.Substring):
-            return ex.substring(node)
+        if isinstance(node, (F.Phrase, F.Substring)):  # position checks: worth keeping
+            found = ex.memo.get(node)
+            if found is None:
+                found = ex.phrase(node) if isinstance(node, F.Phrase) else ex.substring(node)
+                ex.memo.put(node, found)
+            return found
         if isinstance(node, F.Prefix):
             return _union(ex.prefix(node), 1, ex.arrays.doc_count)
         if isinstance(node, F.Range):
