@@ -174,3 +174,24 @@ def test_phrases_and_substrings_read_the_same_places_with_or_without_the_keys(op
 
 def _overlapping_count(text: str, sub: str) -> int:
     return sum(text.startswith(sub, i) for i in range(len(text)))
+
+
+def test_multi_valued_keys_count_through_their_combinations_as_through_each_value(opened):
+    from search.engine.ranking import key_counts
+
+    arrays, _ = opened
+    theme = arrays.keywords["theme"]
+    combination, holds = theme.combinations
+    assert arrays.keywords["cites"].combinations is None  # over 63 keys: counted value by value
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 40, 400, arrays.doc_count):
+        docs = np.sort(rng.choice(arrays.doc_count, size, replace=False)).astype(np.int32)
+        expected = np.zeros(len(theme.keys), dtype=np.int64)
+        for d in docs:
+            for v in theme.val[theme.off[d]:theme.off[d + 1]]:
+                expected[v] += 1
+        assert key_counts(arrays, "theme", docs).tolist() == expected.tolist(), size
+    # Each document's combination holds exactly its keys.
+    for d in range(0, arrays.doc_count, 37):
+        keys = set(theme.val[theme.off[d]:theme.off[d + 1]].tolist())
+        assert set(np.flatnonzero(holds[combination[d]]).tolist()) == keys

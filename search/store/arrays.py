@@ -243,6 +243,21 @@ class Keyword:
         return owners[order].astype(np.int32), starts
 
 
+    @cached_property
+    def combinations(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """For a multi-valued column of at most 63 keys: (each document's combination of
+        keys as a number, which keys each combination holds as a 0/1 matrix), made on first
+        use; None otherwise. A few hundred combinations stand for a million documents, so
+        counting keys over documents is one ``bincount`` of their combinations."""
+        if self.ord is not None or len(self.keys) > 63:
+            return None
+        bits = np.zeros(len(self.off) - 1, dtype=np.uint64)
+        np.bitwise_or.at(bits, self.owner, np.left_shift(np.uint64(1), self.val.astype(np.uint64)))
+        found, combination = np.unique(bits, return_inverse=True)
+        holds = (found[:, None] >> np.arange(len(self.keys), dtype=np.uint64)) & np.uint64(1)
+        return combination.astype(np.int32).reshape(-1), holds.astype(np.float64)
+
+
 class Arrays:
     """Every array of one index directory, memory-mapped (see the module docstring)."""
 
