@@ -195,3 +195,24 @@ def test_multi_valued_keys_count_through_their_combinations_as_through_each_valu
     for d in range(0, arrays.doc_count, 37):
         keys = set(theme.val[theme.off[d]:theme.off[d + 1]].tolist())
         assert set(np.flatnonzero(holds[combination[d]]).tolist()) == keys
+
+
+def test_single_valued_facets_count_jointly_as_each_alone(opened):
+    from search.engine.ranking import key_counts
+    from search.facets import COUNTED
+    from search.store.arrays import JOINT_KEYS
+
+    arrays, _ = opened
+    joint = arrays.joint(COUNTED)
+    few = {f for f in COUNTED if not arrays.keywords[f].multi and len(arrays.keywords[f].keys) <= JOINT_KEYS}
+    assert {"verb", "session", "body", "kind", "lang", "change"} <= few
+    assert joint is not None and set(joint.slices) == few
+    assert arrays.joint(COUNTED) is joint and arrays.joint(("verb",)) is None  # kept; one alone: no gain
+    rng = np.random.default_rng(11)
+    for size in (0, 1, 30, 500, arrays.doc_count):
+        docs = np.sort(rng.choice(arrays.doc_count, size, replace=False)).astype(np.int32)
+        together = joint.counts(docs)
+        for facet in joint.slices:
+            column = arrays.keywords[facet]
+            alone = np.bincount(column.ord[docs][column.ord[docs] >= 0], minlength=len(column.keys))
+            assert together[facet].tolist() == alone.tolist() == key_counts(arrays, facet, docs).tolist()

@@ -132,13 +132,21 @@ def facet_table(executor, docs: np.ndarray, facets) -> dict[str, "FacetCounts"]:
     """:func:`facet_counts` of each of ``facets``; over more than half the live documents,
     the counts of all of them less those of the documents not in ``docs`` (fewer to read)."""
     arrays = executor.arrays
-    if len(docs) * 2 <= len(executor.live_docs):
-        return {facet: facet_counts(arrays, facet, docs) for facet in facets}
-    rest = arrays.live.copy()
-    rest[docs] = False
-    rest = np.flatnonzero(rest)
-    return {facet: _named(arrays, facet, executor.facet_totals(facet) - key_counts(arrays, facet, rest))
-            for facet in facets}
+    facets = tuple(facets)
+    joint = arrays.joint(facets)
+    whole = len(docs) * 2 > len(executor.live_docs)
+    if whole:
+        rest = arrays.live.copy()
+        rest[docs] = False
+        rest = np.flatnonzero(rest)
+    counted = joint.counts(rest if whole else docs) if joint is not None else {}
+    table = {}
+    for facet in facets:
+        counts = counted.get(facet)
+        if counts is None:
+            counts = key_counts(arrays, facet, rest if whole else docs)
+        table[facet] = _named(arrays, facet, executor.facet_totals(facet) - counts if whole else counts)
+    return table
 
 
 def facet_counts(arrays, facet: str, docs: np.ndarray) -> "FacetCounts":

@@ -258,6 +258,50 @@ class Keyword:
         return combination.astype(np.int32).reshape(-1), holds.astype(np.float64)
 
 
+JOINT_KEYS = 256  # a single-valued facet of at most this many keys is counted jointly
+JOINT_COMBINATIONS = 4096  # combinations always worth it (their product is small)
+
+
+class Joint:
+    """Single-valued facets counted together, through each document's combination of keys.
+
+    The facets of a results page (verb, session, body, kind, lang …) have a few dozen keys
+    each, and a collection holds a few thousand of their combinations: one gather and one
+    ``bincount`` of the documents' combinations, then a product with which keys each
+    combination holds, count them all (instead of a gather and a ``bincount`` per facet).
+    """
+
+    def __init__(self, columns: dict[str, "Keyword"], size: int):
+        code, radix, radices = np.zeros(size, dtype=np.int64), 1, {}
+        for name, column in columns.items():
+            radices[name] = radix
+            code += (column.ord.astype(np.int64) + 1) * radix  # 0: no key
+            radix *= len(column.keys) + 1
+        found, combination = np.unique(code, return_inverse=True)
+        self.combination = combination.astype(np.int32).reshape(-1)
+        blocks, self.slices, at = [], {}, 0
+        for name, column in columns.items():
+            keys = len(column.keys)
+            ordinal = (found // radices[name]) % (keys + 1) - 1
+            block = np.zeros((len(found), keys))
+            held = ordinal >= 0
+            block[np.flatnonzero(held), ordinal[held]] = 1.0
+            blocks.append(block)
+            self.slices[name] = slice(at, at + keys)
+            at += keys
+        self.holds = np.hstack(blocks) if blocks else np.zeros((len(found), 0))
+
+    def __len__(self) -> int:
+        """The combinations the documents hold."""
+        return len(self.holds)
+
+    def counts(self, docs: np.ndarray) -> dict[str, np.ndarray]:
+        """Facet → how many of ``docs`` hold each of its keys, by ordinal."""
+        per = np.bincount(self.combination[docs], minlength=len(self.holds)).astype(np.float64)
+        total = np.rint(per @ self.holds).astype(np.int64)  # exact: integers below 2**53
+        return {name: total[where] for name, where in self.slices.items()}
+
+
 class Arrays:
     """Every array of one index directory, memory-mapped (see the module docstring)."""
 
@@ -274,6 +318,7 @@ class Arrays:
         self.live = load(directory, "live")
         self.ids = Strings(directory, "ids")
         self.ids_sorted = load(directory, "ids_sorted")
+        self._joints: dict[tuple[str, ...], Joint | None] = {}
 
     def _text_field(self, name: str, total: int) -> TextField:
         d = self.directory
@@ -289,6 +334,23 @@ class Arrays:
                            val=load(self.directory, f"{name}.val"),
                            owner=load(self.directory, f"{name}.owner"))
         return Keyword(keys, ord=load(self.directory, f"{name}.ord"))
+
+    def joint(self, facets: tuple[str, ...]) -> Joint | None:
+        """A :class:`Joint` of those of ``facets`` single-valued with few keys (made on
+        first use, kept), or None when fewer than two are or their combinations are too
+        many to gain anything."""
+        found = self._joints.get(facets, False)
+        if found is False:
+            columns = {f: self.keywords[f] for f in facets
+                       if not self.keywords[f].multi and len(self.keywords[f].keys) <= JOINT_KEYS}
+            radix = 1
+            for column in columns.values():
+                radix *= len(column.keys) + 1
+            found = Joint(columns, self.doc_count) if len(columns) > 1 and radix < 1 << 62 else None
+            if found is not None and len(found) > max(self.doc_count // 4, JOINT_COMBINATIONS):
+                found = None  # nearly one combination per document: per facet is cheaper
+            self._joints[facets] = found
+        return found
 
     def docnum(self, pid: str) -> int | None:
         """The docnum of paragraph ``pid``, or None."""
