@@ -287,7 +287,7 @@ class Engine:
         if not found.full and not parsed.browse and parsed.words:  # a typo leaves no full match
             # A correction that finds the whole query comes before loosening it.
             suggestion = suggest(searcher, parsed, params.q, catalogue.vocabulary,
-                                 snapshot.speller())
+                                 snapshot.speller(), _finder(executor, deadline))
             if suggestion is not None and confident(params.q, suggestion):
                 parsed, found = self._corrected(executor, snapshot, suggestion, params,
                                                 parsed, found, deadline)
@@ -421,6 +421,20 @@ def open_unmapped(generation: Path):
     go to the file.
     """
     return FileStorage(str(generation), supports_mmap=False, readonly=True).open_index()
+
+
+def _finder(executor: Executor, deadline: float):
+    """``finds(text)``: whether the query ``text`` parses to matches any paragraph, asked of
+    the search's own executor within what is left of its time (a correction's check)."""
+    from search.engine.suggest import candidate_query
+
+    def finds(text: str) -> bool:
+        query = candidate_query(text)
+        if query is None:
+            return False
+        budget = max(0.0, deadline - time.perf_counter())
+        return executor.run(Request(query, size=1, budget=budget)).total > 0
+    return finds
 
 
 def _known(searcher, catalogue: Catalogue):

@@ -23,40 +23,45 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z'-]{2,19}")
 
 
 def suggest(searcher, parsed, q: str, vocabulary: tuple[str, ...] = (),
-            speller=None) -> str | None:
+            speller=None, finds=None) -> str | None:
     """A different query with hits, built by correcting unknown words; else None.
 
     ``vocabulary`` holds the Latin terms of the index, a last resort for English words;
     ``speller`` (``search.engine.chinese_suggest``) corrects Chinese words by sound and shape.
+    ``finds(text)`` says whether a candidate query matches any paragraph (default: a
+    Whoosh search of ``searcher``; the engine asks its own executor, far faster).
     """
+    if finds is None:
+        finds = lambda text: _finds(searcher, text)  # noqa: E731
     words = set(parsed.words)
     changed, corrected, tried = False, [], {}
     for word in q.split():
         better = None
         if word in words and len(word) <= MAX_WORD and (word in tried or len(tried) < MAX_TRIES):
             if word not in tried:
-                tried[word] = _correct(searcher, word, vocabulary, speller)
+                tried[word] = _correct(searcher, word, vocabulary, speller, finds)
             better = tried[word]
         changed = changed or (better is not None and better != word)
         corrected.append(better or word)
     candidate = " ".join(corrected)
-    if changed and _finds(searcher, candidate):
+    if changed and finds(candidate):
         return candidate
     # A misspelt multi-word name ("Palermo Convension") may only match as a whole.
     if len(q) <= MAX_WORD * 3:
         whole = difflib.get_close_matches(q.lower(), glossary_forms(), n=1, cutoff=CUTOFF)
-        if whole and whole[0] != q.lower() and _finds(searcher, whole[0]):
+        if whole and whole[0] != q.lower() and finds(whole[0]):
             return whole[0]
     return None
 
 
-def _correct(searcher, word: str, vocabulary: tuple[str, ...], speller=None) -> str | None:
+def _correct(searcher, word: str, vocabulary: tuple[str, ...], speller=None,
+             finds=None) -> str | None:
     """A known word close to ``word`` when ``word`` itself is not in the index."""
     from search.analysis import segment
 
     terms = segment(word)
     if speller is not None and has_cjk(word):
-        return correct_chinese(speller, word, lambda w: _finds(searcher, w))
+        return correct_chinese(speller, word, finds or (lambda w: _finds(searcher, w)))
     if not terms or all(searcher.doc_frequency("text", t) for t in terms):
         return None
     close = difflib.get_close_matches(word.lower(), glossary_words(), n=1, cutoff=CUTOFF)
@@ -67,12 +72,16 @@ def _correct(searcher, word: str, vocabulary: tuple[str, ...], speller=None) -> 
     return close[0] if close else None
 
 
-def _finds(searcher, candidate: str) -> bool:
-    """True when ``candidate`` matches at least one paragraph."""
+def candidate_query(candidate: str) -> F.Node | None:
+    """The query a candidate correction runs, or None when it can match nothing."""
     query = parse(candidate).query
-    if query is None or isinstance(query, F.Nothing):
-        return False
-    return not searcher.search(to_whoosh(query), limit=1).is_empty()
+    return None if query is None or isinstance(query, F.Nothing) else query
+
+
+def _finds(searcher, candidate: str) -> bool:
+    """True when ``candidate`` matches at least one paragraph (a Whoosh search)."""
+    query = candidate_query(candidate)
+    return query is not None and not searcher.search(to_whoosh(query), limit=1).is_empty()
 
 
 @lru_cache(maxsize=1)
