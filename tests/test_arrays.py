@@ -216,3 +216,18 @@ def test_single_valued_facets_count_jointly_as_each_alone(opened):
             column = arrays.keywords[facet]
             alone = np.bincount(column.ord[docs][column.ord[docs] >= 0], minlength=len(column.keys))
             assert together[facet].tolist() == alone.tolist() == key_counts(arrays, facet, docs).tolist()
+
+
+def test_highlighting_reads_the_same_offsets_from_the_arrays_as_from_whoosh(opened):
+    from search.engine.arrays import ArrayExecutor
+    from search.engine.highlight import _term_chars
+
+    arrays, ix = opened
+    executor = ArrayExecutor(arrays)
+    targets = list(range(0, arrays.doc_count, 3))
+    with ix.searcher() as searcher:
+        for fieldname in ("text", "text_bigram"):
+            terms = [arrays.fields[fieldname].terms[i] for i in range(0, len(arrays.fields[fieldname].terms), 211)]
+            for term in terms + ["corrupt", "traffick", "不在索引里"]:
+                assert dict(executor.term_chars(fieldname, term, targets)) == \
+                    dict(_term_chars(searcher, fieldname, term, targets)), (fieldname, term)

@@ -311,6 +311,24 @@ class ArrayExecutor:
         tf = tf.astype(np.float64)
         return Hits(docs, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.norm_average)))
 
+    def term_chars(self, fieldname: str, term: str, targets: list[int]):
+        """(docnum, {position: (start, end)}) for each of ``targets`` (ascending) holding
+        ``term``: what highlighting reads of Whoosh's postings, from the arrays."""
+        field = self.arrays.fields.get(fieldname)
+        row = field.term(term) if field is not None else -1
+        if row < 0 or not targets:
+            return
+        rows, docs, _ = field.postings(row)
+        wanted = np.asarray(targets, dtype=np.int64)
+        at = np.minimum(np.searchsorted(docs, wanted), max(len(docs) - 1, 0))
+        for docnum, posting in zip(targets, (rows.start + at).tolist()):
+            if not len(docs) or docs[posting - rows.start] != docnum:
+                continue
+            lo, hi = int(field.pos_start[posting]), int(field.pos_start[posting + 1])
+            chars = field.chars[lo:hi].tolist()
+            yield docnum, {pos: (start, end) for pos, (start, end)
+                           in zip(field.pos[lo:hi].tolist(), chars) if end > start}
+
     def prefix_terms(self, node: F.Prefix) -> list[str]:
         """The prefix's ``PREFIX_CAP`` most frequent terms (ties: term order)."""
         field = self.arrays.fields.get(node.field)

@@ -294,7 +294,8 @@ class Engine:
         if not found.full and not parsed.browse:
             parsed, found = self._loosen(executor, known, parsed, params, found, deadline)
         matches = highlight.positive_matches(executor.prepare(parsed.query))
-        spans = highlight.match_spans(searcher, found.page, matches, catalogue.aligned)
+        spans = highlight.match_spans(searcher, found.page, matches, catalogue.aligned,
+                                      getattr(executor, "term_chars", None))
         results = [self._result(catalogue, docnum, spans[docnum]) for docnum in found.page]
         for result, matched in zip(results, found.matched):
             result["missing"] = [{"en": en, "zh": zh} for i, (en, zh)

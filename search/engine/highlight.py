@@ -55,7 +55,7 @@ def positive_matches(query: F.Node | None) -> set[Match]:
 
 def match_spans(searcher, docnums: list[int], matches: set[Match],
                 aligned: Callable[[int], str | None] = lambda n: None,
-                ) -> dict[int, list[tuple[int, int]]]:
+                term_chars=None) -> dict[int, list[tuple[int, int]]]:
     """Spans of the matched terms and phrases in each of ``docnums``; longest wins.
 
     Word offsets come from the postings (both text fields store positions and
@@ -65,7 +65,11 @@ def match_spans(searcher, docnums: list[int], matches: set[Match],
     gives that text when it aligns character for character with the stored one, and
     the substring is then found directly instead of through a dozen postings (a word
     inside a longer word is marked too, as its bigrams match it there anyway).
+    ``term_chars(field, term, docnums)`` reads the offsets (default: Whoosh's postings of
+    ``searcher``; the array executor reads its own, the same ones).
     """
+    if term_chars is None:
+        term_chars = lambda f, w, targets: _term_chars(searcher, f, w, targets)  # noqa: E731
     targets = sorted(set(docnums))
     if not targets:
         return {}
@@ -85,7 +89,7 @@ def match_spans(searcher, docnums: list[int], matches: set[Match],
             else:
                 bigram_spans[docnum].extend(_occurrences(text, joined))
     needed = {(f, w) for (f, words) in from_postings for w in words}
-    postings = {(f, w): dict(_term_chars(searcher, f, w, targets)) for f, w in needed}
+    postings = {(f, w): dict(term_chars(f, w, targets)) for f, w in needed}
     for (fieldname, words), docs in from_postings.items():
         into = bigram_spans if fieldname == "text_bigram" else words_spans
         for docnum in docs:
