@@ -151,6 +151,16 @@ class ArrayExecutor:
         self._length_terms: dict[str, np.ndarray] = {}
         self._facet_totals: dict[str, np.ndarray] = {}
 
+    def warm_up(self, facets: tuple[str, ...]) -> None:
+        """Make now what the first searches would make on first use: each field's length
+        term, the facets' joint and per-key combinations and their totals."""
+        for name in self.arrays.fields:
+            self.length_term(name)
+        self.arrays.joint(tuple(facets))
+        for facet in facets:
+            self.arrays.keywords[facet].combinations
+            self.facet_totals(facet)
+
     def facet_totals(self, facet: str) -> np.ndarray:
         """How many live documents hold each key of ``facet``, by ordinal (kept)."""
         found = self._facet_totals.get(facet)
