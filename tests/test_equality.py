@@ -11,19 +11,15 @@ it lacks.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.equality import record
+
 HERE = Path(__file__).resolve().parent / "equality"
 GOLDEN = json.loads((HERE / "golden.json").read_text(encoding="utf-8"))
-_SPEC = importlib.util.spec_from_file_location("concord_equality_record", HERE / "record.py")
-record = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = record
-_SPEC.loader.exec_module(record)
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,8 @@ the cache (index/cache.py) gives back every other file's parse and segmentation.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,13 +19,8 @@ from index.build import Refused, build
 from index.incremental import REMOVED, add, indexed_files, remove, resolve_document
 from search.store.generation import current, current_number
 from search.store.schema import LINKS_FILE, UNITS_FILE
+from tests.equality import record
 
-HERE = Path(__file__).resolve().parent / "equality"
-_SPEC = importlib.util.spec_from_file_location("concord_equality_record", HERE / "record.py")
-record = sys.modules.get(_SPEC.name) or importlib.util.module_from_spec(_SPEC)
-if _SPEC.name not in sys.modules:
-    sys.modules[_SPEC.name] = record
-    _SPEC.loader.exec_module(record)
 
 ADDED = "002_4c2b999d6b210a4d.txt"  # A/RES/68/193: the adopted text of 004's draft
 REMOVED_DOC = "000_12b13e596b6890fb.txt"  # A/RES/71/209
