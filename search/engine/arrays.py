@@ -519,23 +519,31 @@ class _Run:
 def _union(children: list[Hits], need: int, size: int) -> Hits:
     """Documents matched by at least ``need`` of ``children``, scores summed.
 
-    ``size`` is the number of documents. When the children hold many of them, one pass of
-    ``np.bincount`` over all documents counts and sums (each document's scores added in
-    children order, as the sorted path adds them); otherwise a stable sort groups them.
+    ``size`` is the number of documents. When the children hold many of them, each child is
+    scattered into arrays over all documents (scores summed, matches counted); otherwise a
+    stable sort groups them.
     """
     if not children or need > len(children):
         return EMPTY
     if len(children) == 1:
         return children[0]
+    if sum(len(c) for c in children) * DENSE_RATIO >= size:
+        # Scattered child by child: a child's docnums are distinct, so ``+=`` adds each
+        # document's scores in children order, as the sorted path does.
+        sums = np.zeros(size)
+        held = np.zeros(size, dtype=bool) if need == 1 else np.zeros(size, dtype=np.int32)
+        for child in children:
+            sums[child.docs] += child.scores
+            if need == 1:
+                held[child.docs] = True
+            else:
+                held[child.docs] += 1
+        found = np.flatnonzero(held if need == 1 else held >= need).astype(np.int32)
+        return Hits(found, sums[found])
     docs = np.concatenate([c.docs for c in children])
     if not len(docs):
         return EMPTY
     scores = np.concatenate([c.scores for c in children])
-    if len(docs) * DENSE_RATIO >= size:
-        counts = np.bincount(docs, minlength=size)
-        sums = np.bincount(docs, weights=scores, minlength=size)
-        found = np.flatnonzero(counts >= need).astype(np.int32)
-        return Hits(found, sums[found])
     order = np.argsort(docs, kind="stable")
     docs = docs[order]
     starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
