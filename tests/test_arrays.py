@@ -231,3 +231,16 @@ def test_highlighting_reads_the_same_offsets_from_the_arrays_as_from_whoosh(open
             for term in terms + ["corrupt", "traffick", "不在索引里"]:
                 assert dict(executor.term_chars(fieldname, term, targets)) == \
                     dict(_term_chars(searcher, fieldname, term, targets)), (fieldname, term)
+
+
+def test_each_postings_stored_score_is_the_score_the_executor_computes(opened):
+    from search.engine.arrays import ArrayExecutor
+
+    arrays, _ = opened
+    executor = ArrayExecutor(arrays)
+    for name, field in arrays.fields.items():
+        assert field.post_score is not None and len(field.post_score) == len(field.post_doc)
+        for row in range(0, len(field.terms), 7):
+            rows, docs, tf = field.postings(row)
+            computed = executor.bm25(name, row, np.asarray(docs), np.asarray(tf))
+            assert np.array_equal(field.post_score[rows], computed), (name, field.terms[row])

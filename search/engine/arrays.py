@@ -35,11 +35,12 @@ from search.engine.ranking import ranges
 from search.engine.execution import Execution, Request
 from search.engine.reference import bigrams_of
 from search.engine.rewrite import B, K1
+from search.store import scoring
 from search.query import form as F
 from search.store.arrays import PLACES, Arrays
 from search.store.schema import BIGRAM_BOOST
 
-FIELD_BOOSTS = {"text": 1.0, "text_bigram": BIGRAM_BOOST}
+FIELD_BOOSTS = scoring.FIELD_BOOSTS
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ class ArrayExecutor:
         self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
         self.all_live = len(self.live_docs) == len(arrays.live)  # no deletions to drop
         documents = max(arrays.doc_count, 1)  # an empty index has nothing to average
-        self.average = {name: (field.total_length / documents) or 1
+        self.average = {name: scoring.mean_length(field.total_length, documents)
                         for name, field in arrays.fields.items()}
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
@@ -177,8 +178,7 @@ class ArrayExecutor:
         """
         found = self._length_terms.get(fieldname)
         if found is None:
-            fl = self.arrays.field_length(fieldname)
-            found = K1 * ((1 - B) + B * fl / self.average[fieldname])
+            found = scoring.length_term(self.arrays.field_length(fieldname), self.average[fieldname])
             self._length_terms[fieldname] = found  # idempotent: a race computes it twice
         return found
 
@@ -206,11 +206,8 @@ class ArrayExecutor:
 
     def bm25(self, fieldname: str, row: int, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F score of term ``row`` in each of ``docs``."""
-        field = self.arrays.fields[fieldname]
-        idf = math.log(self.arrays.doc_count / (field.df(row) + 1)) + 1
-        weight = (tf * FIELD_BOOSTS[fieldname]).astype(np.float32).astype(np.float64)
-        # Whoosh's bm25(), operation for operation, so the floats agree.
-        return idf * ((weight * (K1 + 1)) / (weight + self.length_term(fieldname)[docs]))
+        idf = scoring.idf(self.arrays.doc_count, self.arrays.fields[fieldname].df(row))
+        return scoring.bm25(idf, tf, FIELD_BOOSTS[fieldname], self.length_term(fieldname)[docs])
 
     def term(self, fieldname: str, text: str) -> Hits:
         """The unboosted hits of one term of any field."""
@@ -218,8 +215,11 @@ class ArrayExecutor:
             row = self.arrays.fields[fieldname].term(text)
             if row < 0:
                 return EMPTY
-            _, docs, tf = self.arrays.fields[fieldname].postings(row)
+            field = self.arrays.fields[fieldname]
+            rows, docs, tf = field.postings(row)
             docs = np.asarray(docs)
+            if field.post_score is not None:  # written at build time with the same function
+                return Hits(docs, field.post_score[rows])
             return Hits(docs, self.bm25(fieldname, row, docs, np.asarray(tf)))
         if fieldname in self.arrays.keywords:
             column = self.arrays.keywords[fieldname]
@@ -301,9 +301,12 @@ class ArrayExecutor:
         field = self.arrays.fields[node.field]
         for word in node.words:
             row = field.term(word)
-            _, word_docs, tf = field.postings(row)
-            score = score + self.bm25(node.field, row, docs,
-                                      np.asarray(tf)[np.searchsorted(word_docs, docs)])
+            rows, word_docs, tf = field.postings(row)
+            at = np.searchsorted(word_docs, docs)
+            if field.post_score is not None:
+                score = score + field.post_score[rows.start + at]
+            else:
+                score = score + self.bm25(node.field, row, docs, np.asarray(tf)[at])
         return Hits(docs, score * node.boost)
 
     def substring(self, node: F.Substring) -> Hits:

@@ -20,8 +20,8 @@ from whoosh import query as Q
 
 from search.query import form as F
 from search.store.schema import BIGRAM_BOOST
+from search.store.scoring import B, K1  # the BM25 constants Whoosh uses by default
 
-K1, B = 1.2, 0.75  # the BM25 constants whoosh uses by default
 CACHE_SIZE = 4096  # substrings remembered before the cache starts afresh
 
 

@@ -21,7 +21,7 @@ from whoosh.util.numeric import length_to_byte
 from search.analysis import normalize
 from search.store.preanalysed import PreAnalysed
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
-                                 PLACES, TEXT_FIELDS, load)
+                                 BYTE_TO_LENGTH, PLACES, TEXT_FIELDS, load)
 
 
 def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
@@ -83,6 +83,7 @@ class ArrayBuilder:
         lengths = {name: postings.save(directory, name, count) for name, postings in self.texts.items()}
         for name in self.texts:
             write_places(directory, name)
+            write_scores(directory, name, count, lengths[name])
         for name, column in self.keywords.items():
             column.save(directory, name, multi=name in MULTI)
         for name, values in self.numbers.items():
@@ -116,6 +117,32 @@ def write_places(directory: Path, name: str) -> None:
         a, b = int(pos_start[lo]), int(pos_start[hi])
         owner = np.repeat(np.asarray(post_doc[lo:hi], dtype=np.int64), np.diff(pos_start[lo:hi + 1]))
         out[a:b] = (owner << 32) | np.asarray(where[a:b], dtype=np.int64)
+    out.flush()
+    del out
+
+
+def write_scores(directory: Path, name: str, documents: int, total_length: int) -> None:
+    """Write ``F.post_score`` of text field ``name``: each posting's BM25 score, from its
+    saved postings, through the function the executor scores with (search.store.scoring)."""
+    from search.store.scoring import FIELD_BOOSTS, bm25, idf, length_term, mean_length
+
+    part = lambda p: load(directory, f"{name}.{p}")  # noqa: E731
+    post_start, post_doc, post_tf = part("post_start"), part("post_doc"), part("post_tf")
+    path = directory / f"{name}.post_score.npy"
+    if not len(post_doc):
+        np.save(path, np.empty(0, dtype=np.float64))
+        return
+    lengths = length_term(BYTE_TO_LENGTH[part("length_byte")], mean_length(total_length, documents))
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float64, shape=(len(post_doc),))
+    df = np.diff(post_start)
+    # Each term's idf by math.log, as at query time, then one per posting: a product of two
+    # arrays is the same float as a Python float times an array, element by element.
+    idfs = np.array([idf(documents, n) for n in df.tolist()], dtype=np.float64)
+    term_of = np.repeat(np.arange(len(df)), df)
+    for lo in range(0, len(post_doc), PLACE_CHUNK):
+        hi = min(lo + PLACE_CHUNK, len(post_doc))
+        out[lo:hi] = bm25(idfs[term_of[lo:hi]], np.asarray(post_tf[lo:hi]), FIELD_BOOSTS[name],
+                          lengths[np.asarray(post_doc[lo:hi])])
     out.flush()
     del out
 

@@ -30,6 +30,9 @@ schema's analyzer in index mode, stop words dropped):
                                ``where`` is the position (``text``) or the start
                                character (``text_bigram``; :data:`PLACES`): phrases
                                and substrings test membership in a term's slice
+``F.post_score``       float64 each posting's BM25 score, as the executor computes it
+                               (``search.store.scoring``: a generation's statistics
+                               never change, so neither does a posting's score)
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
@@ -171,6 +174,7 @@ class TextField:
     length_byte: np.ndarray
     total_length: int
     place: np.ndarray | None = None  # see F.place (absent from indexes built before it)
+    post_score: np.ndarray | None = None  # see F.post_score (likewise)
 
     def places(self, row: int) -> np.ndarray:
         """The ``place`` keys of term ``row``'s occurrences, ascending."""
@@ -325,7 +329,8 @@ class Arrays:
         return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in (
             "post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")),
             total_length=total,
-            place=load(d, f"{name}.place") if (d / f"{name}.place.npy").exists() else None)
+            place=load(d, f"{name}.place") if (d / f"{name}.place.npy").exists() else None,
+            post_score=load(d, f"{name}.post_score") if (d / f"{name}.post_score.npy").exists() else None)
 
     def _keyword(self, name: str) -> Keyword:
         keys = Strings(self.directory, f"{name}.keys")
