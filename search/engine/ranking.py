@@ -83,11 +83,14 @@ def _matched(executor, run, top, docs):
     if top is None or id(top) not in run.children:
         return None
     live = len(executor.live_docs)
+    children = run.children[id(top)]
+    if len(children) <= TABLED_CHILDREN:
+        return _matched_by_table(executor, children, docs, live)
     count = np.zeros(len(docs), dtype=np.int64)
     weight = np.zeros(len(docs))
     mask = np.zeros(len(docs), dtype=object if len(top.items) > 62 else np.int64)
     held = np.zeros(executor.arrays.doc_count, dtype=bool)
-    for i, child in enumerate(run.children[id(top)]):
+    for i, child in enumerate(children):
         child_docs = executor.alive(child).docs
         held[:] = False
         held[child_docs] = True
@@ -96,6 +99,29 @@ def _matched(executor, run, top, docs):
         weight += found * child_weight(len(child_docs), live)
         mask = mask + found * (1 << i)
     return count, weight, mask
+
+
+TABLED_CHILDREN = 12  # up to this many concepts, every combination's count and weight is tabled
+
+
+def _matched_by_table(executor, children, docs, live):
+    """``_matched`` for a few children: each document's bitmask of children, scattered once
+    per child over all documents, then each combination's count and weight looked up (the
+    weights summed in children order, as the loop over children sums them)."""
+    bits = np.zeros(executor.arrays.doc_count, dtype=np.int64)
+    weights = []
+    for i, child in enumerate(children):
+        bits[child.docs] |= 1 << i
+        held = len(child) if executor.all_live else int(executor.arrays.live[child.docs].sum())
+        weights.append(child_weight(held, live))
+    combos = np.arange(1 << len(children))
+    count, weight = np.zeros(len(combos), dtype=np.int64), np.zeros(len(combos))
+    for i, w in enumerate(weights):
+        found = (combos >> i) & 1
+        count += found
+        weight += found * w
+    mask = bits[docs]
+    return count[mask], weight[mask], mask
 
 
 def _indices(bits) -> tuple[int, ...]:
