@@ -151,6 +151,7 @@ class ArrayExecutor:
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
         self._length_terms: dict[str, np.ndarray] = {}
         self._facet_totals: dict[str, np.ndarray] = {}
+        self._operative: np.ndarray | None = None
 
     def warm_up(self, facets: tuple[str, ...]) -> None:
         """Make now what the first searches would make on first use: each field's length
@@ -158,9 +159,17 @@ class ArrayExecutor:
         for name in self.arrays.fields:
             self.length_term(name)
         self.arrays.joint(tuple(facets))
+        self.operative()
         for facet in facets:
             self.arrays.keywords[facet].combinations
             self.facet_totals(facet)
+
+    def operative(self) -> np.ndarray:
+        """Whether each document is an operative paragraph (kind "op"), made once."""
+        if self._operative is None:  # idempotent: a race computes it twice
+            kind = self.arrays.keywords["kind"]
+            self._operative = kind.ord == kind.keys.find("op")
+        return self._operative
 
     def facet_totals(self, facet: str) -> np.ndarray:
         """How many live documents hold each key of ``facet``, by ordinal (kept)."""

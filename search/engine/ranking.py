@@ -36,16 +36,18 @@ def answer(executor, run, request: Request, hits) -> Execution:
     elif request.sort == "date":
         keys = [-date[:], order]
     else:
-        hits = _op_boosted(arrays, hits)
-        keys = [-np.rint(hits.scores * SCALE).astype(np.int64), date.negated(), order]
+        boosted = _op_boosted(executor, hits)
+        keys = [_Computed(lambda rows: -np.rint(boosted(rows) * SCALE).astype(np.int64), len(docs)),
+                date.negated(), order]
         if matched is not None:
-            keys = [-matched[0], -np.rint(matched[1] * SCALE).astype(np.int64)] + keys
+            keys = [-matched[0], _Computed(lambda rows: -np.rint(matched[1][rows] * SCALE)
+                                           .astype(np.int64), len(docs))] + keys
     ranked = top_k(keys, request.start + request.size)[request.start:]
     scored = len(keys) >= 3  # ranked by relevance
     return Execution(
         total=len(docs), full=full,
         page=[int(d) for d in docs[ranked]],
-        scores=[float(s) if scored else 0.0 for s in hits.scores[ranked]],
+        scores=[float(s) for s in boosted(ranked)] if scored else [0.0] * len(ranked),
         matched=[_indices(matched[2][i]) for i in ranked] if matched is not None else [() for _ in ranked],
         facets=facet_table(executor, docs, request.facets),
         partial=run.partial,
@@ -69,13 +71,26 @@ class _Gathered:
         return _Gathered(self.column, self.docs, -self.sign)
 
 
-def _op_boosted(arrays, hits):
-    """``hits`` with operative paragraphs' scores times OP_BOOST."""
+class _Computed:
+    """A ranking key computed only for the rows asked (see top_k)."""
+
+    def __init__(self, compute, size: int):
+        self.compute, self.size = compute, size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, rows) -> np.ndarray:
+        return self.compute(rows)
+
+
+def _op_boosted(executor, hits):
+    """``boosted(rows)``: the scores of those rows of ``hits``, an operative paragraph's
+    times OP_BOOST."""
     if OP_BOOST == 1.0:
-        return hits
-    kind = arrays.keywords["kind"]
-    factor = np.where(kind.ord[hits.docs] == kind.keys.find("op"), OP_BOOST, 1.0)
-    return type(hits)(hits.docs, hits.scores * factor)
+        return lambda rows: hits.scores[rows]
+    operative = executor.operative()
+    return lambda rows: hits.scores[rows] * np.where(operative[hits.docs[rows]], OP_BOOST, 1.0)
 
 
 def _matched(executor, run, top, docs):
