@@ -27,6 +27,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -61,6 +62,41 @@ class Hits:
         """The hits whose docnum is in ``docs`` (ascending)."""
         keep = _member(self.docs, docs)
         return Hits(self.docs[keep], self.scores[keep])
+
+
+class Dense:
+    """Hits kept over all documents: each one's summed score and whether it is a hit.
+
+    What a union over many documents makes; a parent union adds it whole (one vector
+    addition) instead of scattering its hits again, and ``docs`` / ``scores`` are made
+    only when something reads them. A document that is not a hit has score 0.0.
+    """
+
+    def __init__(self, sums: np.ndarray, held: np.ndarray):
+        self.sums, self.held = sums, held
+
+    @cached_property
+    def docs(self) -> np.ndarray:
+        return np.flatnonzero(self.held).astype(np.int32)
+
+    @cached_property
+    def scores(self) -> np.ndarray:
+        return self.sums[self.docs]
+
+    @cached_property
+    def _count(self) -> int:
+        return int(np.count_nonzero(self.held))
+
+    def __len__(self) -> int:
+        return self._count
+
+    def times(self, boost: float) -> "Dense":
+        """The same documents, scores multiplied by ``boost``."""
+        return self if boost == 1.0 else Dense(self.sums * boost, self.held)
+
+    def only(self, docs: np.ndarray) -> Hits:
+        """The hits whose docnum is in ``docs`` (ascending)."""
+        return Hits(self.docs, self.scores).only(docs)
 
 
 EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
@@ -540,18 +576,28 @@ def _union(children: list[Hits], need: int, size: int) -> Hits:
     if len(children) == 1:
         return children[0]
     if sum(len(c) for c in children) * DENSE_RATIO >= size:
-        # Scattered child by child: a child's docnums are distinct, so ``+=`` adds each
-        # document's scores in children order, as the sorted path does.
+        # Child by child: a child's docnums are distinct, so ``+=`` adds each document's
+        # scores in children order, as the sorted path does (a dense child adds 0.0 where
+        # it has no hit, which changes no sum).
         sums = np.zeros(size)
         held = np.zeros(size, dtype=bool) if need == 1 else np.zeros(size, dtype=np.int32)
         for child in children:
-            sums[child.docs] += child.scores
-            if need == 1:
-                held[child.docs] = True
+            if isinstance(child, Dense):
+                sums += child.sums
+                if need == 1:
+                    held |= child.held
+                else:
+                    held += child.held
             else:
-                held[child.docs] += 1
-        found = np.flatnonzero(held if need == 1 else held >= need).astype(np.int32)
-        return Hits(found, sums[found])
+                sums[child.docs] += child.scores
+                if need == 1:
+                    held[child.docs] = True
+                else:
+                    held[child.docs] += 1
+        if need > 1:
+            held = held >= need
+            sums *= held  # a document matched by too few children is no hit: score 0.0
+        return Dense(sums, held)
     docs = np.concatenate([c.docs for c in children])
     if not len(docs):
         return EMPTY

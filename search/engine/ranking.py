@@ -126,7 +126,10 @@ def _matched_by_table(executor, children, docs, live):
     bits = np.zeros(executor.arrays.doc_count, dtype=np.int64)
     weights = []
     for i, child in enumerate(children):
-        bits[child.docs] |= 1 << i
+        if hasattr(child, "held"):  # a dense union's hits: one vector operation
+            bits |= child.held.astype(np.int64) << i
+        else:
+            bits[child.docs] |= 1 << i
         held = len(child) if executor.all_live else int(executor.arrays.live[child.docs].sum())
         weights.append(child_weight(held, live))
     combos = np.arange(1 << len(children))
