@@ -59,7 +59,14 @@ class Hits:
         return self if boost == 1.0 else Hits(self.docs, self.scores * boost)
 
     def only(self, docs: np.ndarray) -> "Hits":
-        """The hits whose docnum is in ``docs`` (ascending)."""
+        """The hits whose docnum is in ``docs`` (ascending); the shorter side is searched
+        for in the longer."""
+        if len(docs) < len(self.docs):
+            at = np.searchsorted(self.docs, docs)
+            found = at < len(self.docs)
+            found[found] = self.docs[at[found]] == docs[found]
+            at = at[found]
+            return Hits(self.docs[at], self.scores[at])
         keep = _member(self.docs, docs)
         return Hits(self.docs[keep], self.scores[keep])
 
@@ -95,8 +102,10 @@ class Dense:
         return self if boost == 1.0 else Dense(self.sums * boost, self.held)
 
     def only(self, docs: np.ndarray) -> Hits:
-        """The hits whose docnum is in ``docs`` (ascending)."""
-        return Hits(self.docs, self.scores).only(docs)
+        """The hits whose docnum is in ``docs`` (ascending): a look-up per docnum."""
+        docs = np.asarray(docs)
+        docs = docs[self.held[docs]]
+        return Hits(docs.astype(np.int32), self.sums[docs])
 
 
 EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
@@ -231,13 +240,17 @@ class ArrayExecutor:
         """Matches, totals, facet counts and the requested page of ``request``."""
         run = _Run(self, self.clock() + request.budget)
         query = request.query
-        if query is None:
-            hits = Hits(self.live_docs, np.zeros(len(self.live_docs)))
+        allowed = run.allowed(request)
+        if query is None:  # browsing: every live document the filters allow
+            if allowed is None:
+                docs = self.live_docs
+            else:
+                docs = allowed if self.all_live else allowed[self.arrays.live[allowed]]
+            hits = Hits(docs, np.zeros(len(docs)))
         else:
             hits = self.alive(run.eval(query))
-        allowed = run.allowed(request)
-        if allowed is not None:
-            hits = hits.only(allowed)
+            if allowed is not None:
+                hits = hits.only(allowed)
         return ranking.answer(self, run, request, hits)
 
     def alive(self, hits: Hits) -> Hits:
