@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import mmap
 
 import numpy as np
@@ -144,36 +142,44 @@ def test_places_key_each_occurrence_by_its_document_and_position_or_start(opened
         assert np.all(np.diff(field.places(row)) >= 0)
 
 
-def test_phrases_and_substrings_read_the_same_places_with_or_without_the_keys(opened):
+def test_phrases_and_substrings_are_where_the_postings_and_the_texts_put_them(opened):
     from search.analysis import normalize
     from search.engine.arrays import ArrayExecutor
 
     arrays, ix = opened
     with ix.reader() as reader:
         texts = [normalize(fields["text"]) for _, fields in reader.iter_docs()]
-    words = [w for w in arrays.fields["text"].terms][::97][:60]
-    keyed, plain = ArrayExecutor(arrays), ArrayExecutor(arrays)
-    plain.arrays = copy.copy(arrays)
-    plain.arrays.fields = {n: dataclasses.replace(f, place=None) for n, f in arrays.fields.items()}
-    phrases = [("国际", "合作"), ("打击", "腐败"), ("联合国", "毒品", "和", "犯罪")]
-    for phrase in phrases:
-        assert [a.tolist() for a in keyed.occurrences("text", phrase)] == \
-            [a.tolist() for a in plain.occurrences("text", phrase)], phrase
-    # Substrings are of Chinese text (the bigram field keeps a Latin word whole).
+    executor = ArrayExecutor(arrays)
+    text = arrays.fields["text"]
+
+    def positions(name: str, word: str) -> dict[int, set[int]]:  # docnum → positions
+        field = arrays.fields[name]
+        rows, docs, _ = field.postings(field.term(word))
+        return {int(d): set(field.pos[field.pos_start[p]:field.pos_start[p + 1]].tolist())
+                for p, d in zip(range(rows.start, rows.stop), docs)}
+
+    found: dict[str, int] = {}
+    # Word phrases read the place keys; the bigram field's (a number before Chinese
+    # text) gather positions: both where the postings put the words in a row.
+    for name, phrase in [("text", ("国际", "合作")), ("text", ("打击", "腐败")), ("text", ("犯罪", "犯罪")),
+                         ("text", ("联合国", "毒品", "和", "犯罪")), ("text_bigram", ("2030", "年议", "议程")),
+                         ("text_bigram", ("国际", "际合", "合作"))]:
+        held = [positions(name, w) for w in phrase]
+        expected = sorted((d, p) for d, first in held[0].items() for p in first
+                          if all(d in h and p + i in h[d] for i, h in enumerate(held)))
+        docs, starts = executor.occurrences(name, phrase)
+        assert list(zip(docs.tolist(), starts.tolist())) == expected, phrase
+        found[name] = found.get(name, 0) + bool(expected)
+    assert found == {"text": 3, "text_bigram": 2}  # not vacuous: all but one phrase are there
+    # Substrings are of Chinese text (the bigram field keeps a Latin word whole): exactly
+    # where the normalised text spells them (str.find; occurrences may overlap).
+    words = [w for w in text.terms][::97][:60]
     han = [w for w in words if len(w) > 1 and all("\u4e00" <= ch <= "\u9fff" for ch in w)]
-    substrings = ["犯罪合作", "国际合作", "毒品和犯罪问题办公室", "洗钱"] + han
     assert len(han) > 20
-    for text in substrings:
-        docs, starts = keyed.spelled("text_bigram", text)
-        assert [docs.tolist(), starts.tolist()] == \
-            [a.tolist() for a in plain.spelled("text_bigram", text)], text
-        # Both are exactly where the normalised text spells it (str.find, occurrences may overlap).
-        assert sorted(set(docs.tolist())) == [n for n, t in enumerate(texts) if text in t], text
-        assert len(docs) == sum(_overlapping_count(t, text) for t in texts), text
-
-
-def _overlapping_count(text: str, sub: str) -> int:
-    return sum(text.startswith(sub, i) for i in range(len(text)))
+    for sub in ["犯罪合作", "国际合作", "毒品和犯罪问题办公室", "洗钱"] + han:
+        docs, starts = executor.spelled("text_bigram", sub)
+        expected = [(n, i) for n, t in enumerate(texts) for i in range(len(t)) if t.startswith(sub, i)]
+        assert list(zip(docs.tolist(), starts.tolist())) == expected, sub
 
 
 def test_multi_valued_keys_count_through_their_combinations_as_through_each_value(opened):
@@ -235,12 +241,15 @@ def test_highlighting_reads_the_same_offsets_from_the_arrays_as_from_whoosh(open
 
 def test_each_postings_stored_score_is_the_score_the_executor_computes(opened):
     from search.engine.arrays import ArrayExecutor
+    from search.store.scoring import FIELD_BOOSTS, bm25, idf, length_term
 
     arrays, _ = opened
     executor = ArrayExecutor(arrays)
     for name, field in arrays.fields.items():
-        assert field.post_score is not None and len(field.post_score) == len(field.post_doc)
+        lengths = length_term(arrays.field_length(name), executor.average[name])
+        assert len(field.post_score) == len(field.post_doc)
         for row in range(0, len(field.terms), 7):
             rows, docs, tf = field.postings(row)
-            computed = executor.bm25(name, row, np.asarray(docs), np.asarray(tf))
+            computed = bm25(idf(arrays.doc_count, len(docs)), np.asarray(tf), FIELD_BOOSTS[name],
+                            lengths[np.asarray(docs)])
             assert np.array_equal(field.post_score[rows], computed), (name, field.terms[row])

@@ -32,8 +32,8 @@ from functools import cached_property
 import numpy as np
 
 from search.engine import ranking
-from search.engine.ranking import ranges
 from search.engine.execution import Execution, Request
+from search.engine.ranking import ranges
 from search.engine.reference import bigrams_of
 from search.engine.rewrite import B, K1
 from search.store import scoring
@@ -194,15 +194,12 @@ class ArrayExecutor:
                         for name, field in arrays.fields.items()}
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
-        self._length_terms: dict[str, np.ndarray] = {}
         self._facet_totals: dict[str, np.ndarray] = {}
         self._operative: np.ndarray | None = None
 
     def warm_up(self, facets: tuple[str, ...]) -> None:
-        """Make now what the first searches would make on first use: each field's length
-        term, the facets' joint and per-key combinations and their totals."""
-        for name in self.arrays.fields:
-            self.length_term(name)
+        """Make now what the first searches would make on first use: the facets' joint and
+        per-key combinations, their totals, the operative mask."""
         self.arrays.joint(tuple(facets))
         self.operative()
         for facet in facets:
@@ -221,19 +218,6 @@ class ArrayExecutor:
         found = self._facet_totals.get(facet)
         if found is None:
             found = self._facet_totals[facet] = ranking.key_counts(self.arrays, facet, self.live_docs)
-        return found
-
-    def length_term(self, fieldname: str) -> np.ndarray:
-        """Each document's ``K1 × ((1 − B) + B × length / mean length)`` in ``fieldname``.
-
-        The part of BM25's denominator that depends on the document only: computed once per
-        field (one float per document) instead of once per term of every query, with the
-        same operations in the same order, so scores are unchanged to the last bit.
-        """
-        found = self._length_terms.get(fieldname)
-        if found is None:
-            found = scoring.length_term(self.arrays.field_length(fieldname), self.average[fieldname])
-            self._length_terms[fieldname] = found  # idempotent: a race computes it twice
         return found
 
     def run(self, request: Request) -> Execution:
@@ -262,11 +246,6 @@ class ArrayExecutor:
 
     # -- leaves -------------------------------------------------------------------
 
-    def bm25(self, fieldname: str, row: int, docs: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        """Whoosh's BM25F score of term ``row`` in each of ``docs``."""
-        idf = scoring.idf(self.arrays.doc_count, self.arrays.fields[fieldname].df(row))
-        return scoring.bm25(idf, tf, FIELD_BOOSTS[fieldname], self.length_term(fieldname)[docs])
-
     def term(self, fieldname: str, text: str) -> Hits:
         """The unboosted hits of one term of any field."""
         if fieldname in self.arrays.fields:
@@ -274,11 +253,9 @@ class ArrayExecutor:
             if row < 0:
                 return EMPTY
             field = self.arrays.fields[fieldname]
-            rows, docs, tf = field.postings(row)
-            docs = np.asarray(docs)
-            if field.post_score is not None:  # written at build time with the same function
-                return Hits(docs, field.post_score[rows])
-            return Hits(docs, self.bm25(fieldname, row, docs, np.asarray(tf)))
+            rows, docs, _ = field.postings(row)
+            # Written at build time through the same function as bm25() (search.store.scoring).
+            return Hits(np.asarray(docs), field.post_score[rows])
         if fieldname in self.arrays.keywords:
             column = self.arrays.keywords[fieldname]
             ordinal = column.keys.find(text)
@@ -296,9 +273,11 @@ class ArrayExecutor:
         """(docnum, position) of every place ``words`` stand at consecutive positions."""
         field = self.arrays.fields[fieldname]
         rows = [field.term(w) for w in words]
-        if PLACES[fieldname] == "pos" and field.place is not None:
+        if PLACES[fieldname] == "pos":
             return _keyed(field, rows, range(len(words)))
-        return self._places(field, rows, range(len(words)), field.pos)
+        # A phrase of the bigram field (2030 年可 可持 …, a number before Chinese text): rare,
+        # so its positions are gathered for the candidates rather than kept as keys.
+        return _gathered(field, rows, range(len(words)))
 
     def spelled(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, start character) of every place the normalised text spells ``text``.
@@ -314,37 +293,10 @@ class ArrayExecutor:
         rows = [field.term(w) for w in words]
         if min(rows) < 0:
             return EMPTY.docs, EMPTY.docs
+        if PLACES[fieldname] != "char":
+            raise ValueError(f"{fieldname} keys its occurrences by position, not character")
         offsets = _cheapest_cover([field.df(row) for row in rows])
-        if PLACES[fieldname] == "char" and field.place is not None:
-            return _keyed(field, [rows[i] for i in offsets], offsets)
-        return self._places(field, [rows[i] for i in offsets], offsets, field.chars[:, 0])
-
-    def _places(self, field, rows: list[int], offsets, column: np.ndarray):
-        """(docnum, start) where each term ``rows[k]`` has ``start + offsets[k]`` in
-        ``column`` (positions or start characters) of the same document."""
-        if min(rows) < 0:
-            return EMPTY.docs, EMPTY.docs
-        postings = [field.postings(row) for row in rows]
-        # Rarest term first: each one narrows the candidates the next one is read for.
-        rarest = sorted(range(len(postings)), key=lambda j: len(postings[j][1]))
-        candidates = postings[rarest[0]][1]
-        for j in rarest[1:]:  # binary searches of the few candidates in the longer lists
-            candidates = candidates[_member(candidates, postings[j][1])]
-        keys = None
-        for i in rarest:
-            rows_of, docs, _ = postings[i]
-            at = rows_of.start + np.searchsorted(docs, candidates)
-            starts, ends = field.pos_start[at], field.pos_start[at + 1]
-            owner = np.repeat(candidates.astype(np.int64), ends - starts)
-            # Keyed by (doc, start). A posting's positions (and start characters) ascend
-            # and so do the candidates, so the keys come out ascending: membership is a
-            # binary search, with no sort.
-            first = column[ranges(starts, ends)].astype(np.int64) - offsets[i]
-            word_keys = (owner * (1 << 32) + first)[first >= 0]
-            keys = word_keys if keys is None else keys[_member(keys, word_keys)]
-            candidates = _distinct((keys >> 32).astype(np.int32))
-        keys = _distinct(keys)
-        return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
+        return _keyed(field, [rows[i] for i in offsets], offsets)
 
     def phrase(self, node: F.Phrase) -> Hits:
         """Documents holding the phrase, scored as the sum of its words' BM25."""
@@ -359,12 +311,8 @@ class ArrayExecutor:
         field = self.arrays.fields[node.field]
         for word in node.words:
             row = field.term(word)
-            rows, word_docs, tf = field.postings(row)
-            at = np.searchsorted(word_docs, docs)
-            if field.post_score is not None:
-                score = score + field.post_score[rows.start + at]
-            else:
-                score = score + self.bm25(node.field, row, docs, np.asarray(tf)[at])
+            rows, word_docs, _ = field.postings(row)
+            score = score + field.post_score[rows.start + np.searchsorted(word_docs, docs)]
         return Hits(docs, score * node.boost)
 
     def substring(self, node: F.Substring) -> Hits:
@@ -434,8 +382,8 @@ class ArrayExecutor:
 
 
 def _keyed(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
-    """``_places`` over the field's ``place`` keys: (docnum, start) where each term
-    ``rows[k]`` occurs at ``start + offsets[k]``.
+    """(docnum, start) where each term ``rows[k]`` occurs at ``start + offsets[k]``, read
+    from the field's ``place`` keys (positions or start characters).
 
     The rarest term's keys, moved back by its offset, are the candidates; each other
     term keeps those whose key plus its offset is in its own (ascending) slice: a binary
@@ -453,6 +401,32 @@ def _keyed(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
             break
         keys = keys[_member(keys + offsets[k], field.places(rows[k]))]
     keys = _distinct(keys)  # a term may stand twice at one position (a stacked inner word)
+    return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
+
+
+def _gathered(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, position) where each term ``rows[k]`` stands at ``position + offsets[k]``,
+    from the positions of the documents holding every term, gathered term by term."""
+    if not rows or min(rows) < 0:
+        return EMPTY.docs, EMPTY.docs
+    postings = [field.postings(row) for row in rows]
+    rarest = sorted(range(len(postings)), key=lambda j: len(postings[j][1]))
+    candidates = postings[rarest[0]][1]
+    for j in rarest[1:]:  # binary searches of the few candidates in the longer lists
+        candidates = candidates[_member(candidates, postings[j][1])]
+    keys = None
+    for i in rarest:
+        rows_of, docs, _ = postings[i]
+        at = rows_of.start + np.searchsorted(docs, candidates)
+        starts, ends = field.pos_start[at], field.pos_start[at + 1]
+        owner = np.repeat(candidates.astype(np.int64), ends - starts)
+        # Keyed by (doc, start): positions ascend within a posting and the candidates
+        # ascend, so the keys do too and membership is a binary search.
+        first = field.pos[ranges(starts, ends)].astype(np.int64) - offsets[i]
+        word_keys = (owner << 32 | first)[first >= 0]
+        keys = word_keys if keys is None else keys[_member(keys, word_keys)]
+        candidates = _distinct((keys >> 32).astype(np.int32))
+    keys = _distinct(keys)
     return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
 
 

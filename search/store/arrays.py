@@ -60,7 +60,7 @@ from search.store.schema import FACETS
 
 ARRAYS_DIR = "arrays"
 META_FILE = "meta.json"
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: F.place and F.post_score
 # What F.place holds per text field: word positions (phrases) or start characters (substrings).
 PLACES = {"text": "pos", "text_bigram": "char"}
 TEXT_FIELDS: tuple[str, ...] = ("text", "text_bigram")
@@ -173,8 +173,8 @@ class TextField:
     chars: np.ndarray
     length_byte: np.ndarray
     total_length: int
-    place: np.ndarray | None = None  # see F.place (absent from indexes built before it)
-    post_score: np.ndarray | None = None  # see F.post_score (likewise)
+    place: np.ndarray  # see F.place
+    post_score: np.ndarray  # see F.post_score
 
     def places(self, row: int) -> np.ndarray:
         """The ``place`` keys of term ``row``'s occurrences, ascending."""
@@ -326,11 +326,10 @@ class Arrays:
 
     def _text_field(self, name: str, total: int) -> TextField:
         d = self.directory
-        return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in (
-            "post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")),
-            total_length=total,
-            place=load(d, f"{name}.place") if (d / f"{name}.place.npy").exists() else None,
-            post_score=load(d, f"{name}.post_score") if (d / f"{name}.post_score.npy").exists() else None)
+        parts = ("post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")
+        return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in parts),
+                         total_length=total, place=load(d, f"{name}.place"),
+                         post_score=load(d, f"{name}.post_score"))
 
     def _keyword(self, name: str) -> Keyword:
         keys = Strings(self.directory, f"{name}.keys")
