@@ -157,17 +157,17 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
     k = min(k, n)
     if k <= 0:
         return np.empty(0, dtype=np.int64)
-    wanted, rows, certain = k, np.arange(n), []
+    wanted, rows, certain = k, None, []  # rows None: all of them (read without a gather)
     for key in keys:
-        if len(rows) <= k:
+        if rows is not None and len(rows) <= k:
             break
-        values = key[rows]
+        values = key[:] if rows is None else key[rows]
         kth = np.partition(values, k - 1)[k - 1]
         below = values < kth
-        certain.append(rows[below])
-        k -= int(below.sum())
-        rows = rows[values == kth]
-    chosen = np.concatenate(certain + [rows])
+        certain.append(np.flatnonzero(below) if rows is None else rows[below])
+        k -= int(np.count_nonzero(below))
+        rows = np.flatnonzero(values == kth) if rows is None else rows[values == kth]
+    chosen = np.concatenate(certain + [rows if rows is not None else np.arange(n)])
     order = np.lexsort(tuple(key[chosen] for key in reversed(keys)))
     return chosen[order][:wanted]
 
