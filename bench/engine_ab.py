@@ -55,17 +55,20 @@ def probe(index: str, mix: str, rounds: int) -> dict:
 
 
 def _run_tree(tree: Path | None, args) -> dict:
-    """One probe process over ``tree`` (None: this checkout)."""
+    """One probe process over ``tree`` (None: this checkout), on its index."""
     env = dict(os.environ, CONCORD_SEARCH_CACHE="0")
     if not args.leaf_memo:
         env["CONCORD_LEAF_CACHE_MB"] = "0"
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     cwd = tree if tree is not None else HERE.parent
+    index = args.before_index if tree is not None and args.before_index else args.index
     out = subprocess.run([sys.executable, str(HERE / "engine_ab.py"), "--probe", "--index",
-                          str(Path(args.index).resolve()), "--mix", str(Path(args.mix).resolve()),
+                          str(Path(index).resolve()), "--mix", str(Path(args.mix).resolve()),
                           "--rounds", str(args.rounds)],
-                         cwd=cwd, env=env, capture_output=True, text=True, check=True)
+                         cwd=cwd, env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"the probe of {tree or 'this tree'} failed:\n" + "\n".join(out.stderr.splitlines()[-8:]))
     return json.loads(out.stdout.splitlines()[-1])
 
 
@@ -78,6 +81,9 @@ def main(argv=None) -> int:
     parser.add_argument("--index", required=True)
     parser.add_argument("--mix", default=str(HERE / "scale_queries.toml"))
     parser.add_argument("--before", type=Path, help="the other code tree (a checkout)")
+    parser.add_argument("--before-index", type=Path,
+                        help="the other tree's index of the same corpus, when the index layout "
+                             "changed between them (default: --index)")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--processes", type=int, default=2, help="probe processes per tree")
     parser.add_argument("--allow-different", action="store_true")
