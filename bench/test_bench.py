@@ -224,3 +224,27 @@ def test_the_scale_mix_is_valid():
     mix = load_mix(SCALE_MIX)
     assert len(mix) >= 30
     assert any(q.name.startswith("rare-") for q in mix) and any(q.name.startswith("browse-") for q in mix)
+
+
+def test_tiled_arrays_hold_each_document_once_per_copy(tmp_path):
+    from bench.tile import tile
+    from index.write import write_index
+    from search.engine.arrays import ArrayExecutor
+    from search.engine.execution import Request
+    from search.query import form as F
+    from search.store.arrays import Arrays
+    from search.store.generation import current
+
+    write_index(_tiny_corpus(), tmp_path / "ix")
+    tile(tmp_path / "ix", tmp_path / "tiled", 3)
+    one = ArrayExecutor(Arrays(current(tmp_path / "ix")))
+    three = ArrayExecutor(Arrays(tmp_path / "tiled"))
+    assert three.arrays.doc_count == 3 * one.arrays.doc_count == 9
+    for query in (F.Term("text", "洗钱"), F.Substring("text_bigram", "打击腐败"),
+                  F.Phrase("text", ("打击", "腐败")), None):
+        small = one.run(Request(query, size=9, facets=("theme", "verb")))
+        big = three.run(Request(query, size=9, facets=("theme", "verb")))
+        assert big.total == 3 * small.total, query
+        assert sorted(big.page) == sorted(d + copy * 3 for d in small.page for copy in range(3))
+        assert {f: {k: v * 3 for k, v in counts.items()} for f, counts in small.facets.items()} == \
+            {f: dict(counts) for f, counts in big.facets.items()}
