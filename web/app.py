@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from web import cache, i18n
+from web.jsonbody import FastJSON
 from web.data import FACET_LIMIT
 from web.params import MAX_SIZE, ParamError, parse_ui
 
@@ -58,7 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SEARCH_CACHE_ENTRIES"] = int(os.environ["CONCORD_SEARCH_CACHE"])
     app.config.update(config or {})
     app.wsgi_app = _SaneHost(app.wsgi_app)
-    app.json.ensure_ascii = False  # Chinese stays readable in the JSON twins
+    app.json = FastJSON(app)  # orjson, in the form Flask writes (web/jsonbody.py)
     app.jinja_env.trim_blocks = True  # template whitespace is page weight
     app.jinja_env.lstrip_blocks = True
     app.extensions[ENGINE_KEY] = {"engine": None, "lock": threading.Lock()}

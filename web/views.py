@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from web import i18n
@@ -84,7 +82,7 @@ def _answer(engine, state) -> tuple[dict, bool]:
     generation, key = generation_of(engine), state.url("")
     body = cache.get(generation, key) if cache.enabled else None
     if body is not None:
-        return json.loads(body), True
+        return current_app.json.loads(body), True
     data = _search_data(engine, state)
     if cache.enabled:
         _keep(cache, generation, key, data)
