@@ -130,7 +130,12 @@ def paragraph_reference(kind: str, number: str, sub: str | None) -> tuple[str, s
 def citation(unit: dict, kind: str, number: str, sub: str | None = None,
              dated: bool = False) -> dict[str, str]:
     """The full citation of a paragraph: {"en": ..., "zh": ...}; `dated` names the adoption date."""
-    unit_en, unit_zh = unit_reference(unit, dated)
+    return cited_in(unit_reference(unit, dated), kind, number, sub)
+
+
+def cited_in(reference: tuple[str, str], kind: str, number: str, sub: str | None = None) -> dict[str, str]:
+    """A paragraph's citation within a unit's ``unit_reference`` (a page names a unit once)."""
+    unit_en, unit_zh = reference
     para_en, para_zh = paragraph_reference(kind, number, sub)
     return {"en": f"{unit_en}, {para_en}", "zh": f"{unit_zh}{para_zh}"}
 

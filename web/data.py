@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from flask import has_request_context, request
 
-from web.citation import citation, with_text
+from web.citation import citation, cited_in, unit_reference, with_text
 from web.facetview import session_years, unit_labels, unit_names, with_years
 from web.memo import per_generation
 from web.params import FACETS, SORTS, SearchState
@@ -141,17 +141,24 @@ def tag_results(state: SearchState, results: list[dict], years: dict[str, int] |
     """Give each result the links its tags make: the current search narrowed to that value,
     and the link to its place in the whole resolution. A session tag carries its year, as
     the session facet does."""
+    # The hits of a page share a few tags (a value's labels are its key's): each is made once
+    # and the hits hold the same dict, which nothing changes after.
+    made: dict[tuple[str, str], dict] = {}
+
+    def tag(name: str, value: dict) -> dict:
+        found = made.get((name, value["key"]))
+        if found is None:
+            if name == "session" and years is not None:
+                value = with_years([value], years)[0]
+            found = made[name, value["key"]] = {
+                "facet": name, **value, "selected": state.selected(name, value["key"]),
+                "url": narrowed_url(state, name, value["key"])}
+        return found
+
     for result in results:
         values = [(name, result.get(name)) for name in HIT_TAGS]
-        if years is not None:
-            values = [(name, with_years([value], years)[0] if name == "session" and value else value)
-                      for name, value in values]
         values += [("theme", theme) for theme in result.get("themes", [])[:THEME_TAGS]]
-        result["tags"] = [
-            {"facet": name, **value, "selected": state.selected(name, value["key"]),
-             "url": narrowed_url(state, name, value["key"])}
-            for name, value in values if value and value.get("key")
-        ]
+        result["tags"] = [tag(name, value) for name, value in values if value and value.get("key")]
         result["unit_url"] = unit_url(result["unit"]) + (f"#{result['anchor']}" if result.get("anchor") else "")
 
 
@@ -163,9 +170,13 @@ def narrowed_url(state: SearchState, facet: str, key: str) -> str:
 def cite_results(engine, results: list[dict], units: dict[str, dict] | None = None) -> None:
     """Give each result its citation ({"en","zh"}), built from its unit's metadata (by id)."""
     units = units if units is not None else units_by_id(engine)
+    named: dict[str, tuple[str, str]] = {}  # a page's hits come from a few units: name each once
     for result in results:
-        unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
-        result["citation"] = citation(unit, result["kind"], str(result["number"]), result.get("sub"))
+        reference = named.get(result["unit"])
+        if reference is None:
+            unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
+            reference = named[result["unit"]] = unit_reference(unit)
+        result["citation"] = cited_in(reference, result["kind"], str(result["number"]), result.get("sub"))
 
 
 def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> list[dict]:

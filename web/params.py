@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import quote_plus, urlencode
 
 FACETS = ("theme", "verb", "session", "body", "kind", "lang", "change")
@@ -89,7 +89,9 @@ class SearchState:
 
     def url(self, path: str = "/", ui: str | None = None, with_page: bool = True) -> str:
         """A URL for this state under `path`."""
-        query = urlencode(self.query_pairs(ui, with_page))
+        query = self._queries.get((ui, with_page))
+        if query is None:  # a page asks for a dozen URLs of one state: encode it once
+            query = self._queries[ui, with_page] = urlencode(self.query_pairs(ui, with_page))
         return f"{path}?{query}" if query else path
 
     def toggle_url(self, facet: str, key: str, path: str = "/") -> str:
@@ -97,13 +99,19 @@ class SearchState:
 
         A results page links every value of every facet (thousands at scale): adding a value
         that is not selected only puts ``&facet=key`` between what comes before and after
-        it, so no state is copied and only the key is encoded.
+        it, so no state is copied and only the key is encoded (once per key: the hits' tags
+        link the same few values again and again).
         """
         if key in self.filters.get(facet, ()):
             return self.toggled(facet, key).url(path)  # removing one: rare, the full way
         before, after = self._around[facet]
         middle = f"{before}&" if before else ""
-        return f"{path}?{middle}{facet}={quote_plus(str(key))}{after}"
+        return f"{path}?{middle}{facet}={_quoted(str(key))}{after}"
+
+    @cached_property
+    def _queries(self) -> dict[tuple[str | None, bool], str]:
+        """The encoded query string by (ui, with_page), filled as ``url`` is asked."""
+        return {}
 
     @cached_property
     def first_page_url(self) -> str:
@@ -123,6 +131,12 @@ class SearchState:
                       if pair[0] in ("sort", "size"))
         return {name: ("&".join(pieces[:cut]), "".join(f"&{p}" for p in pieces[cut:]))
                 for name, cut in cuts.items()}
+
+
+@lru_cache(maxsize=4096)
+def _quoted(key: str) -> str:
+    """A facet value as a query string writes it (values are few: a vocabulary, not input)."""
+    return quote_plus(key)
 
 
 def _integer(args, name: str, default: int, low: int, high: int) -> int:
