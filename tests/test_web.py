@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import given, settings
@@ -137,6 +138,19 @@ def test_toggle_urls_are_the_toggled_states_urls(q, filters, sort, page, size, f
     assert state.toggle_url(facet, key) == state.toggled(facet, key).url("/")
     for chosen in state.filters.get(facet, ()):
         assert state.toggle_url(facet, chosen) == state.toggled(facet, chosen).url("/")
+
+
+@settings(max_examples=200, deadline=None)
+@given(q=_texts, page=st.integers(1, 3), asked=st.lists(st.tuples(st.sampled_from(["/", "/api/search", ""]),
+       st.sampled_from([None, "en", "zh"]), st.booleans()), min_size=1, max_size=6))
+def test_a_states_urls_asked_in_any_order_are_its_urls(q, page, asked):
+    # url() keeps each encoded query string it made: what comes out must not depend on what
+    # was asked before it.
+    state = SearchState(q, {"theme": ("cybercrime",)}, "newest", page, 10)
+    for path, ui, with_page in asked:
+        fresh = SearchState(q, {"theme": ("cybercrime",)}, "newest", page, 10)
+        assert state.url(path, ui, with_page) == fresh.url(path, ui, with_page)
+        assert state.url(path, ui, with_page) == path + "?" + urlencode(fresh.query_pairs(ui, with_page))
 
 
 # --- markup helpers ----------------------------------------------------------------------
