@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import re
 import shutil
+from urllib.parse import quote
 
 import pytest
+from flask import template_rendered
 
 from index.build import parse_corpus
 from index.write import write_index
@@ -113,6 +115,52 @@ def test_the_page_from_the_cache_is_the_page_without_it(real_index):
         assert took_less(page.get_data(as_text=True)) == took_less(plain.get_data(as_text=True))
 
 
+def test_a_repeated_page_is_served_as_rendered_the_first_time(real_index):
+    app = create_app({"INDEX_DIR": str(real_index), "TESTING": True})
+    client, rendered = app.test_client(), []
+    url = "/?q=洗钱&theme=money_laundering&ui=en"
+    with template_rendered.connected_to(lambda sender, template, context: rendered.append(template.name), app):
+        first = client.get(url)
+        again = client.get(url)
+    assert rendered == ["search.html"], "rendered once"
+    with app.app_context():
+        assert get_cache().stats()["entries"] == 2, "the answer and its page"
+    assert first.headers["X-Concord-Cache"] == "miss" and again.headers["X-Concord-Cache"] == "hit"
+    assert again.get_data() == first.get_data(), "the very page, its search time included"
+    assert again.mimetype == "text/html" and again.mimetype_params["charset"] == "utf-8"
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert "ui=en" in again.headers["Set-Cookie"], "the language choice is remembered on a kept page too"
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.get_data()) == first.get_data()
+
+
+def test_a_kept_page_is_one_language_and_one_set_of_arguments(real_index):
+    client = create_app({"INDEX_DIR": str(real_index), "TESTING": True}).test_client()
+    english = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+    chinese = client.get("/?q=洗钱", headers={"Accept-Language": "zh-CN"})
+    assert chinese.headers["X-Concord-Cache"] == "hit", "the answer is shared: the twin's data"
+    assert 'lang="zh-Hans"' in chinese.get_data(as_text=True) and '<html lang="en">' in english
+    negotiated = client.get("/?q=洗钱", headers={"Accept-Language": "en"})
+    assert negotiated.get_data(as_text=True) == english, "English by the browser's wish is the same page"
+    other = client.get("/?q=洗钱&from=mail&ui=en").get_data(as_text=True)
+    assert 'href="/?q=%E6%B4%97%E9%92%B1&amp;from=mail&amp;ui=zh"' in other, "its language link differs"
+    assert 'href="/?q=%E6%B4%97%E9%92%B1&amp;ui=zh"' in english and "from=mail" not in english
+
+
+def test_a_kept_page_escapes_what_was_typed_as_a_fresh_one(real_index):
+    cached = create_app({"INDEX_DIR": str(real_index), "TESTING": True}).test_client()
+    uncached = create_app({"INDEX_DIR": str(real_index), "TESTING": True,
+                           "SEARCH_CACHE_ENTRIES": 0}).test_client()
+    url = "/?q=" + quote('洗钱 <script>alert(1)</script> "><img src=x onerror=alert(1)>') + "&theme=<b>"
+    cached.get(url)
+    page = cached.get(url)
+    assert page.headers["X-Concord-Cache"] == "hit"
+    html = page.get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>" not in html
+    assert took_less(html) == took_less(uncached.get(url).get_data(as_text=True))
+    assert uncached.get(url).headers["X-Concord-Cache"] == "miss"
+
+
 def test_an_answer_cut_short_by_the_time_budget_is_not_kept(real_index):
     app = create_app({"INDEX_DIR": str(real_index), "TESTING": True})
     client = app.test_client()
@@ -123,6 +171,9 @@ def test_an_answer_cut_short_by_the_time_budget_is_not_kept(real_index):
     answer = client.get(URL).get_json()
     assert answer["incomplete"] is True
     assert client.get(URL).headers["X-Concord-Cache"] == "miss"
+    page = URL.replace("/api/search", "/")
+    client.get(page)
+    assert client.get(page).headers["X-Concord-Cache"] == "miss", "nor the page made of it"
 
 
 def test_a_new_generation_is_searched_not_served_from_the_cache(tmp_path, corpus_dir, monkeypatch):
@@ -139,12 +190,18 @@ def test_a_new_generation_is_searched_not_served_from_the_cache(tmp_path, corpus
     client = app.test_client()
     before = client.get("/api/search").get_json()["total"]
     assert client.get("/api/search").headers["X-Concord-Cache"] == "hit"
+    old_page = client.get("/?ui=en")
+    assert client.get("/?ui=en").headers["X-Concord-Cache"] == "hit"
     write_index(parse_corpus(folders["two"])[0], index_dir)
     after = client.get("/api/search")
     assert after.headers["X-Concord-Cache"] == "miss"
     assert after.get_json()["total"] > before
     with app.app_context():
         assert get_cache().stats()["entries"] == 1
+    new_page = client.get("/?ui=en")
+    assert new_page.headers["X-Concord-Cache"] == "hit", "the page of the new answer, rendered anew"
+    assert f"{before} paragraphs" in old_page.get_data(as_text=True)
+    assert f"{after.get_json()['total']} paragraphs" in new_page.get_data(as_text=True)
 
 
 # --- once per generation -----------------------------------------------------------------------

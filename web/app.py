@@ -166,15 +166,25 @@ def _cache_headers(response) -> None:
     response.headers["Cache-Control"] = "no-cache"
 
 
-def _template_helpers() -> dict:
+def page_language() -> tuple[str, str]:
+    """(the language this request's page speaks, the other one)."""
     ui = getattr(g, "ui", current_app.config["DEFAULT_UI"])
-    other = "en" if ui == "zh" else "zh"
+    return ui, "en" if ui == "zh" else "zh"
+
+
+def switch_url() -> str:
+    """This page in the other language: the same path and arguments, ``ui`` the other one."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "ui"]
-    args.append(("ui", other))
+    args.append(("ui", page_language()[1]))
+    return f"{request.path}?{urlencode(args)}"
+
+
+def _template_helpers() -> dict:
+    ui, other = page_language()
     return {
         "ui": ui,
         "other_ui": other,
-        "switch_url": f"{request.path}?{urlencode(args)}",
+        "switch_url": switch_url(),
         "q_value": request.args.get("q", "")[:500],  # error pages keep what was typed
         "t": lambda key, **fields: i18n.translate(key, ui, **fields),
         "lbl": lambda value: i18n.label(value, ui),

@@ -3,9 +3,11 @@
 Keyed by the index generation the answer came from and the search state's normalised query
 string (``SearchState.url``: spaces collapsed, defaults left out, values in one order), it
 holds the JSON body of ``/api/search``; the results page decodes the same body, so the page
-and its twin stay one answer. Bounded by entries and by bytes, least recently used first
-out; emptied as soon as a request sees a new generation (a build publishes one whole).
-Answers cut short by the time budget are never kept.
+and its twin stay one answer. The rendered results page is kept beside it, keyed by its
+language and arguments (``page <ui> <switch url>``), so a repeated page is not rendered
+again. Bounded by entries and by bytes, least recently used first out; emptied as soon as
+a request sees a new generation (a build publishes one whole). Answers cut short by the
+time budget are never kept, nor the pages made of them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-ENTRIES = 256  # answers kept at most
-MEGABYTES = 32  # bytes of JSON kept at most, in MiB
+ENTRIES = 256  # answers and pages kept at most
+MEGABYTES = 32  # bytes of JSON and HTML kept at most, in MiB
 LARGEST = 8  # one answer may take at most 1/LARGEST of the bytes (else it is not kept)
 
 

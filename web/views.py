@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from web import i18n
-from web.app import error_response, get_cache, get_engine
+from web.app import error_response, get_cache, get_engine, switch_url
 from web.chart import charts
 from web.data import NotFoundError, facet_data, paragraph_data, search_data, unit_data
 from web.documents import documents_data, introduction, kind_counts
@@ -37,9 +37,16 @@ def _preambular_verbs(engine) -> set[str]:
 
 @bp.route("/")
 def search_page():
-    """The search box, results, facets and charts."""
+    """The search box, results, facets and charts (the whole page kept as the answer is)."""
     state = _state()
     engine = get_engine()
+    cache = get_cache()
+    # A page is its language and its arguments (what switch_url spells: the state and any
+    # other argument the language link carries); its data is the answer of its state.
+    generation, key = generation_of(engine), f"page {g.ui} {switch_url()}"
+    body = cache.get(generation, key) if cache.enabled else None
+    if body is not None:
+        return _kept(cache, generation, key, body, "text/html")
     data, hit = _answer(engine, state)
     titles = {name: i18n.translate(f"chart_by_{name}", g.ui) for name in ("session", "theme")}
     home = not state.q and not state.filters and state.page == 1
@@ -56,6 +63,8 @@ def search_page():
         # A new query keeps the filters, sort and page size; "clear all" drops the filters.
         keep_in_form=[(k, v) for k, v in state.query_pairs(with_page=False) if k != "q"],
     )
+    if cache.enabled and not data.get("incomplete"):
+        cache.put(generation, key, page.encode())
     return page, {CACHE_HEADER: "hit" if hit else "miss"}
 
 
@@ -66,13 +75,19 @@ def search_api():
     cache = get_cache()
     generation, key = generation_of(engine), state.url("")
     body = cache.get(generation, key) if cache.enabled else None
-    if body is None:
-        response = _keep(cache, generation, key, _search_data(engine, state))
-    else:
-        response = current_app.response_class(body, mimetype="application/json")
-        response.gzipped = lambda: cache.gzipped_body(generation, key, body)  # see web/compress.py
-        response.keep_gzipped = lambda packed: cache.put_gzipped(generation, key, body, packed)
-    response.headers[CACHE_HEADER] = "miss" if body is None else "hit"
+    if body is not None:
+        return _kept(cache, generation, key, body, "application/json")
+    response = _keep(cache, generation, key, _search_data(engine, state))
+    response.headers[CACHE_HEADER] = "miss"
+    return response
+
+
+def _kept(cache, generation, key: str, body: bytes, mimetype: str):
+    """The response of a body from the cache, offering and keeping its gzip form (web/compress.py)."""
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.gzipped = lambda: cache.gzipped_body(generation, key, body)
+    response.keep_gzipped = lambda packed: cache.put_gzipped(generation, key, body, packed)
+    response.headers[CACHE_HEADER] = "hit"
     return response
 
 
