@@ -276,6 +276,32 @@ def test_hostile_query_is_escaped(client):
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
 
 
+def test_hostile_filter_values_are_escaped_wherever_a_value_is_rendered(client):
+    # A value no index holds stays listed, labelled by its key: in its facet, as a chip, in
+    # the form, on the facet's page, in both languages. Every copy is escaped text.
+    for ui in ("en", "zh"):
+        for url in ("/", "/facet/theme"):
+            html = client.get(url, query_string={"q": "洗钱", "theme": XSS, "ui": ui}).get_data(as_text=True)
+            assert "<script>alert" not in html and "<img src=x" not in html
+            assert 'data-key="&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt;"' in html
+            assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt; <span class=\"count\">0</span>" in html
+
+
+def test_a_hits_tags_and_its_facet_values_are_rendered_from_their_data(client):
+    data = client.get("/api/search?q=洗钱&ui=en").get_json()
+    html = client.get("/?q=洗钱&ui=en").get_data(as_text=True)
+    hits = html[html.index('<ol class="hits"'):html.index("</ol>", html.index('<ol class="hits"'))]
+    assert hits.count('<li class="hit">') == len(data["results"]) == 20
+    for result in data["results"]:
+        assert f'<a class="pid" href="{result["url"]}">{result["citation"]["en"]}</a>' in hits
+        for tag in result["tags"]:
+            assert (f'<button class="tag {tag["facet"]}" form="narrow" name="{tag["facet"]}" '
+                    f'value="{tag["key"]}">{tag["en"]}</button>') in hits
+    for value in data["facets"]["kind"]:
+        assert (f'<li><a href="{value["toggle_url"].replace("&", "&amp;")}" data-key="{value["key"]}">'
+                f'{value["en"]} <span class="count">{value["count"]}</span></a></li>') in html
+
+
 def test_security_headers(client):
     for url in ("/", "/p/A-RES-71-209/op12", "/api/search", "/nowhere"):
         headers = client.get(url).headers
