@@ -4,6 +4,7 @@
     latency(port, mix, rounds, budget_s)        one request at a time: per-query times (ms)
     throughput(port, mix, clients, seconds)     keep-alive clients in parallel: requests/s
     rss_kb(pid)                                 resident memory of a server and its workers
+    cpu_seconds(pid)                            CPU time of a server and its workers so far
 
 Run as a script it measures one index over HTTP, with the answer cache (web/cache.py) on
 and off, and optionally the same against another checkout of the code (``--before DIR``,
@@ -11,6 +12,11 @@ e.g. ``git archive main | tar -x -C DIR``), all in one run:
 
     .venv/bin/python bench/httpload.py --index var/index
     .venv/bin/python bench/httpload.py --index var/index --before /tmp/main --seconds 10
+    .venv/bin/python bench/httpload.py --index var/index --page html   # the results page itself
+
+Beside requests/s it reports the server's CPU time per request (its process and workers,
+from /proc): on cores shared with other jobs, requests/s says how busy the machine was, the
+CPU time what a request costs.
 """
 
 from __future__ import annotations
@@ -37,10 +43,13 @@ LISTENING = re.compile(r"Serving Concord on http://127\.0\.0\.1:(\d+)/")
 HOST = "127.0.0.1"  # never anywhere else
 
 
-def search_path(q: str, filters: dict[str, list[str]]) -> str:
-    """The /api/search URL of a mix query (the JSON twin of a results page)."""
+PAGES = {"json": "/api/search", "html": "/"}  # --page: the JSON twin or the results page
+
+
+def search_path(q: str, filters: dict[str, list[str]], page: str = "json") -> str:
+    """The URL of a mix query: its JSON twin (/api/search), or with ``page`` "html" its results page."""
     params = [("q", q)] + [(facet, value) for facet, values in filters.items() for value in values]
-    return "/api/search?" + urllib.parse.urlencode(params)
+    return PAGES[page] + "?" + urllib.parse.urlencode(params)
 
 
 class Server:
@@ -116,27 +125,46 @@ def get(conn: http.client.HTTPConnection, path: str, decode: bool = True) -> dic
     return json.loads(body) if decode else {"bytes": len(body), "cache": resp.getheader("X-Concord-Cache")}
 
 
-def latency(port: int, mix, rounds: int, budget_s: float) -> dict:
+_SUMMARY = re.compile(r"共 ([\d,]+) 段，用时 ([\d.,]+) 毫秒|([\d,]+) paragraphs in ([\d.,]+) ms")
+
+
+def get_page(conn: http.client.HTTPConnection, path: str) -> dict:
+    """GET one results page; its total and the engine's time as the page prints them."""
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    body = resp.read()
+    if resp.status != 200:
+        raise RuntimeError(f"{path}: HTTP {resp.status}: {body[:200]!r}")
+    found = _SUMMARY.search(body.decode("utf-8"))  # the page's "{total} paragraphs in {took} ms"
+    if not found:
+        raise RuntimeError(f"{path}: no results summary in the page")
+    total, took = [part.replace(",", "") for part in found.groups() if part is not None]
+    return {"took_ms": float(took), "total": int(total)}
+
+
+def latency(port: int, mix, rounds: int, budget_s: float, page: str = "json") -> dict:
     """Per-query wall times (ms) and totals, one request at a time, round-robin."""
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     rows = {bq.name: {"name": bq.name, "times_ms": [], "took_ms": [], "total": None} for bq in mix}
     deadline = time.perf_counter() + budget_s
+    fetch = get if page == "json" else get_page
     for round_no in range(rounds):
         if round_no and time.perf_counter() > deadline:
             break
         for bq in mix:
             began = time.perf_counter()
-            page = get(conn, search_path(bq.q, bq.filters))
+            answer = fetch(conn, search_path(bq.q, bq.filters, page))
             rows[bq.name]["times_ms"].append((time.perf_counter() - began) * 1000)
-            rows[bq.name]["took_ms"].append(page.get("took_ms"))  # the engine's own time
-            rows[bq.name]["total"] = page["total"]
+            rows[bq.name]["took_ms"].append(answer.get("took_ms"))  # the engine's own time
+            rows[bq.name]["total"] = answer["total"]
     conn.close()
     return {"queries": list(rows.values())}
 
 
-def throughput(port: int, mix, clients: int, seconds: float) -> dict:
-    """Requests/s with ``clients`` keep-alive connections cycling over the mix for ``seconds``."""
-    paths = [search_path(bq.q, bq.filters) for bq in mix]
+def throughput(port: int, mix, clients: int, seconds: float, page: str = "json", pid: int | None = None) -> dict:
+    """Requests/s with ``clients`` keep-alive connections cycling over the mix for ``seconds``;
+    with ``pid``, the CPU time that server (and its workers) spent per request meanwhile."""
+    paths = [search_path(bq.q, bq.filters, page) for bq in mix]
     counts, errors = [0] * clients, []
     stop = time.perf_counter() + seconds
 
@@ -153,15 +181,34 @@ def throughput(port: int, mix, clients: int, seconds: float) -> dict:
         finally:
             conn.close()
 
-    began = time.perf_counter()
+    began, cpu_began, own_began = time.perf_counter(), cpu_seconds(pid) if pid else None, time.process_time()
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(seconds + 60)
     elapsed = time.perf_counter() - began
-    return {"requests": sum(counts), "seconds": elapsed, "clients": clients,
-            "per_s": sum(counts) / elapsed, "errors": errors[:5]}
+    requests = sum(counts)
+    found = {"requests": requests, "seconds": elapsed, "clients": clients,
+             "per_s": requests / elapsed, "errors": errors[:5],
+             "client_cpu_ms": (time.process_time() - own_began) * 1000 / max(requests, 1)}
+    if pid:
+        found["server_cpu_ms"] = (cpu_seconds(pid) - cpu_began) * 1000 / max(requests, 1)
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of ``pid`` and of each of its children so far."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if entry.name == str(pid) or fields[1] == str(pid):
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def rss_kb(pid: int) -> dict:
@@ -198,8 +245,8 @@ def measure(index_dir: Path, work: Path, mix, args, label: str, root: Path, cach
     tag = f"{label}-{'cached' if cache else 'uncached'}"
     server = start_server(index_dir, work / f"{tag}-latency.log", 1, args.threads, cache=cache, root=root)
     try:
-        latency(server.port, mix, args.warmup, args.budget)  # first uses of dictionaries; fills a cache
-        rows = latency(server.port, mix, args.rounds, args.budget)["queries"]
+        latency(server.port, mix, args.warmup, args.budget, args.page)  # first uses; fills a cache
+        rows = latency(server.port, mix, args.rounds, args.budget, args.page)["queries"]
         found["rss_kb"] = rss_kb(server.proc.pid)
     finally:
         server.stop()
@@ -213,7 +260,9 @@ def measure(index_dir: Path, work: Path, mix, args, label: str, root: Path, cach
         server = start_server(index_dir, work / f"{tag}-rps-{workers}.log", workers, args.threads,
                               cache=cache, root=root)
         try:
-            found["throughput"][str(workers)] = throughput(server.port, mix, args.clients, args.seconds)
+            throughput(server.port, mix, args.clients, min(args.seconds, 1.0), args.page)  # every worker warm
+            found["throughput"][str(workers)] = throughput(server.port, mix, args.clients, args.seconds,
+                                                           args.page, server.proc.pid)
         finally:
             server.stop()
     return found
@@ -222,13 +271,16 @@ def measure(index_dir: Path, work: Path, mix, args, label: str, root: Path, cach
 def table(results: list[dict]) -> str:
     """The run as a plain-text table."""
     workers = sorted({w for r in results for w in r["throughput"]}, key=int)
-    head = ["code", "cache", "p50 ms", "p95 ms", "p99 ms", "engine p50 ms"] + [f"req/s x{w}" for w in workers]
+    head = (["code", "cache", "p50 ms", "p95 ms", "p99 ms", "engine p50 ms"] + [f"req/s x{w}" for w in workers]
+            + [f"server CPU ms/req x{w}" for w in workers])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         lat, took = r["latency_ms"], r["engine_took_ms"]
         cells = [r["label"], "on" if r["cache"] else "off", f"{lat['p50']:.2f}", f"{lat['p95']:.2f}",
                  f"{lat['p99']:.2f}", f"{took['p50']:.2f}" if took and not r["cache"] else "-"]
         cells += [f"{r['throughput'][w]['per_s']:.0f}" if w in r["throughput"] else "-" for w in workers]
+        cells += [f"{r['throughput'][w]['server_cpu_ms']:.2f}" if "server_cpu_ms" in r["throughput"].get(w, {})
+                  else "-" for w in workers]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -248,6 +300,8 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--workers", type=lambda s: [int(w) for w in s.split(",")], default=[1, 2],
                    help="worker counts for requests/s, comma-separated (default 1,2)")
     p.add_argument("--cache", choices=("both", "on", "off"), default="both", help="answer cache")
+    p.add_argument("--page", choices=tuple(PAGES), default="json",
+                   help="what each query asks for: its JSON twin (default) or its HTML results page")
     p.add_argument("--out", type=Path, default=None, help="write every number as JSON here")
     return p.parse_args(argv)
 
@@ -274,10 +328,10 @@ def main(argv=None) -> int:
                   file=sys.stderr, flush=True)
             results.append(measure(args.index, work, mix, args, label, root, cache))
     report = {"started": started.isoformat(), "load_before": load, "load_after": os.getloadavg(),
-              "index": str(args.index), "mix": len(mix), "clients": args.clients,
+              "index": str(args.index), "mix": len(mix), "page": args.page, "clients": args.clients,
               "seconds": args.seconds, "rounds": args.rounds, "commit": _commit(), "results": results}
     print(f"{started:%Y-%m-%d %H:%M} UTC, commit {report['commit']}, load {load[0]:.2f} -> "
-          f"{report['load_after'][0]:.2f}, {len(mix)} queries, {args.clients} clients x {args.seconds:g} s")
+          f"{report['load_after'][0]:.2f}, {len(mix)} queries ({args.page}), {args.clients} clients x {args.seconds:g} s")
     print(table(results))
     out = args.out or work / f"httpload-{started:%Y%m%dT%H%M%SZ}.json"
     out.write_text(json.dumps(report, indent=1), encoding="utf-8")
