@@ -6,6 +6,7 @@ import difflib
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 from urllib.parse import quote, urlencode
 
 from flask import has_request_context, request
@@ -42,8 +43,7 @@ def search_data(engine, state: SearchState, limit: int = FACET_LIMIT) -> dict:
     result = engine.search(state.q, state.engine_filters(), state.page, state.size, state.engine_sort,
                            facet_limit=limit)
     sizes = result.pop("facet_sizes")
-    units = units_by_id(engine)
-    cite_results(engine, result["results"], units)
+    cite_results(engine, result["results"])
     tag_results(state, result["results"], per_generation(engine, "session_years", _years))
     listed = {name: listed_values(state, name, result["facets"].get(name, []), limit, sizes.get(name))
               for name in COUNTED}
@@ -71,7 +71,7 @@ def search_data(engine, state: SearchState, limit: int = FACET_LIMIT) -> dict:
             "json": state.url("/api/search"),
             "csv": state.url("/export.csv", with_page=False),
             "export_json": state.url("/export.json", with_page=False),
-            "sort": {sort: state.sorted_by(sort).url("/") for sort in SORTS},
+            "sort": dict(state.sort_urls),
         },
     }
 
@@ -133,7 +133,7 @@ def offered_sorts(state: SearchState) -> list[dict]:
     """The sort choices: relevance only when there are words to be relevant to."""
     names = SORTS if state.q else tuple(s for s in SORTS if s != "relevance")
     current = state.sort if state.q or state.sort != "relevance" else "order"  # browsing runs in order
-    return [{"name": name, "current": name == current, "url": state.sorted_by(name).url("/")}
+    return [{"name": name, "current": name == current, "url": state.sort_urls[name]}
             for name in names]
 
 
@@ -169,14 +169,20 @@ def narrowed_url(state: SearchState, facet: str, key: str) -> str:
 
 def cite_results(engine, results: list[dict], units: dict[str, dict] | None = None) -> None:
     """Give each result its citation ({"en","zh"}), built from its unit's metadata (by id)."""
+    named = unit_references(engine) if units is None else {}
     units = units if units is not None else units_by_id(engine)
-    named: dict[str, tuple[str, str]] = {}  # a page's hits come from a few units: name each once
     for result in results:
         reference = named.get(result["unit"])
-        if reference is None:
+        if reference is None:  # a unit the index does not list (or units given): named here
             unit = units.get(result["unit"], {"label": result.get("unit_label"), "symbol": result.get("symbol")})
-            reference = named[result["unit"]] = unit_reference(unit)
+            reference = unit_reference(unit)
         result["citation"] = cited_in(reference, result["kind"], str(result["number"]), result.get("sub"))
+
+
+def unit_references(engine) -> dict[str, tuple[str, str]]:
+    """Every unit's ``unit_reference`` by id, made once per generation (shared: not to be changed)."""
+    return per_generation(engine, "unit_references",
+                          lambda e: {uid: unit_reference(unit) for uid, unit in units_by_id(e).items()})
 
 
 def facet_items(engine, state: SearchState, facet: str, values: list[dict]) -> list[dict]:
@@ -290,8 +296,9 @@ def _link(pid: str | None) -> dict | None:
     return {"id": pid, "url": paragraph_url(pid), "anchor": anchor, "label": short_label(anchor)}
 
 
+@lru_cache(maxsize=4096)
 def unit_url(uid: str) -> str:
-    """The page of a whole unit."""
+    """The page of a whole unit (a page's hits link a few units, again and again)."""
     return "/u/" + quote(uid)
 
 

@@ -114,6 +114,11 @@ class SearchState:
         return {}
 
     @cached_property
+    def sort_urls(self) -> dict[str, str]:
+        """``sorted_by(sort).url("/")`` of every sort, built once (the sort menu and the links)."""
+        return {sort: self.sorted_by(sort).url("/") for sort in SORTS}
+
+    @cached_property
     def first_page_url(self) -> str:
         """``at_page(1).url("/")``, built once (each hit's tags may link it)."""
         return self.at_page(1).url("/")
