@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-ENTRIES = 256  # answers and pages kept at most
+ENTRIES = 512  # answers and pages kept at most (a page and its answer are two)
 MEGABYTES = 32  # bytes of JSON and HTML kept at most, in MiB
 LARGEST = 8  # one answer may take at most 1/LARGEST of the bytes (else it is not kept)
 
