@@ -668,6 +668,19 @@ def test_tags_on_a_hit_narrow_the_current_search(client):
     assert f'href="{hit["unit_url"]}"' in html
 
 
+def test_each_hits_citation_and_sort_link_is_the_one_built_for_it_alone(client):
+    # The hits name their units from a table made once per generation, and the sort links
+    # come from one build per state: each must be what the paragraph's own page and the
+    # sorted state give.
+    data = client.get("/api/search?q=洗钱&kind=op&page=2&size=10").get_json()
+    assert len(data["results"]) == 10 and len({r["unit"] for r in data["results"]}) > 1
+    for result in data["results"]:
+        assert result["citation"] == client.get(f"/api/p/{result['id']}").get_json()["citation"]
+    state = SearchState("洗钱", {"kind": ("op",)}, "relevance", 2, 10)
+    assert data["links"]["sort"] == {sort: state.sorted_by(sort).url("/") for sort in SORTS}
+    assert [s["url"] for s in data["sorts"]] == [state.sorted_by(sort).url("/") for sort in SORTS]
+
+
 def test_browsing_offers_no_relevance_sort(client):
     browse = client.get("/api/search").get_json()["sorts"]
     assert [(s["name"], s["current"]) for s in browse] == [("newest", False), ("order", True)]
