@@ -70,3 +70,18 @@ def test_debug_indents_as_flask_does():
     with flask_own._app.app_context():
         assert fast.response(value).get_data() == flask_own.response(value).get_data()
         assert b"\n  " in fast.response(value).get_data()
+
+
+def test_the_providers_settings_are_honoured():
+    flask_own, fast = providers()
+    value = {"b": "洗钱", "a": [1, 2]}
+    for provider in (flask_own, fast):
+        provider.sort_keys, provider.ensure_ascii = False, True
+    with flask_own._app.app_context():
+        assert fast.response(value).get_data() == flask_own.response(value).get_data() == \
+            b'{"b":"\\u6d17\\u94b1","a":[1,2]}\n'
+    for provider in (flask_own, fast):
+        provider.ensure_ascii = False
+    with flask_own._app.app_context():
+        assert fast.response(value).get_data() == flask_own.response(value).get_data() == \
+            '{"b":"洗钱","a":[1,2]}\n'.encode()

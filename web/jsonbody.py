@@ -17,8 +17,7 @@ import orjson
 from flask.json.provider import DefaultJSONProvider
 
 # Dates and dataclasses are handed to Flask's conversion (HTTP dates, as Flask writes them).
-OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
-           | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS)
+OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
 class FastJSON(DefaultJSONProvider):
@@ -28,11 +27,15 @@ class FastJSON(DefaultJSONProvider):
 
     def encode(self, obj: Any, pretty: bool = False) -> bytes:
         """``obj`` as UTF-8 JSON bytes, keys sorted; indented by two spaces when ``pretty``."""
-        try:
-            return orjson.dumps(obj, default=self.default, option=OPTIONS | (orjson.OPT_INDENT_2 if pretty else 0))
-        except TypeError:  # orjson.JSONEncodeError: what only the standard library encodes
-            separators = None if pretty else (",", ":")
-            return super().dumps(obj, indent=2 if pretty else None, separators=separators).encode()
+        if not self.ensure_ascii:  # orjson writes UTF-8 only: ASCII escapes are the library's
+            option = (OPTIONS | (orjson.OPT_SORT_KEYS if self.sort_keys else 0)
+                      | (orjson.OPT_INDENT_2 if pretty else 0))
+            try:
+                return orjson.dumps(obj, default=self.default, option=option)
+            except TypeError:  # orjson.JSONEncodeError: what only the standard library encodes
+                pass
+        separators = None if pretty else (",", ":")
+        return super().dumps(obj, indent=2 if pretty else None, separators=separators).encode()
 
     def response(self, *args: Any, **kwargs: Any):
         """``jsonify``: the response of the arguments as JSON (indented in debug, as Flask)."""
