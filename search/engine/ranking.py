@@ -268,20 +268,26 @@ class FacetCounts(Mapping):
         after them at 0. With ``limit``, the first ``limit`` and any chosen key after
         them, as :func:`search.facets.labelled` lists a dict's counts."""
         zeros = sorted({key for key in chosen if key not in self})
-        order = np.lexsort((self.ordinals, -self.counts))  # keys sort as their ordinals
-        total = len(order) + len(zeros)
+        # One int64 per key, ordered as (most hits, then key): ordinals sort as their keys.
+        rank_key = -self.counts.astype(np.int64) * (len(self.names) + 1) + self.ordinals
+        total = len(rank_key) + len(zeros)
         head = total if limit is None else min(limit, total)
-        shown = order[:head]
+        nonzero_head = min(head, len(rank_key))
+        if nonzero_head < len(rank_key):  # the first few only: a partition, then a sort of them
+            shown = np.argpartition(rank_key, nonzero_head - 1)[:nonzero_head] if nonzero_head else \
+                np.empty(0, dtype=np.int64)
+        else:
+            shown = np.arange(len(rank_key))
+        shown = shown[np.argsort(rank_key[shown])]
         names, ordinals, counts = self.names, self.ordinals, self.counts
         ranked = [(names[o], int(n)) for o, n in zip(ordinals[shown].tolist(), counts[shown].tolist())]
-        ranked += [(key, 0) for key in zeros[:max(0, head - len(order))]]
-        if head < total:  # the chosen keys a page would otherwise leave out
-            wanted = {key for key in chosen if key in self}
-            rank = np.empty(len(order), dtype=np.int64)
-            rank[order] = np.arange(len(order))
-            late = sorted((int(rank[self._position(key)]), key) for key in wanted)
-            ranked += [(key, int(counts[order[r]])) for r, key in late if r >= head]
-            ranked += [(key, 0) for key in zeros[max(0, head - len(order)):]]
+        ranked += [(key, 0) for key in zeros[:max(0, head - len(rank_key))]]
+        if head < total:  # the chosen keys a page would otherwise leave out, in rank order
+            listed = {key for key, _ in ranked}
+            late = sorted((int(rank_key[self._position(key)]), key) for key in set(chosen)
+                          if key in self and key not in listed)
+            ranked += [(key, self[key]) for _, key in late]
+            ranked += [(key, 0) for key in zeros[max(0, head - len(rank_key)):]]
         return ranked
 
 
