@@ -22,6 +22,7 @@ K = {"zh": 5}  # k-gram length in folded characters: ~2.5 Chinese words
 K_OTHER = 12  # ~2 English words
 WINDOW = 6
 MAX_DF = 64
+PAIR_BUDGET = 20_000_000  # candidate pairs made at most (~160 MB of pair keys before counting)
 CHUNK = 50_000  # paragraphs per numpy pass (below 2**16: see _chunk)
 _LOW = np.uint64(0xFFFF)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -94,11 +95,16 @@ def _chunk(codes: list[np.ndarray], k: int, window: int) -> tuple[np.ndarray, np
     return keys & ~_LOW, (keys & _LOW).astype(np.int64)
 
 
-def shared_counts(prints: Fingerprints, max_df: int = MAX_DF) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def shared_counts(prints: Fingerprints, max_df: int = MAX_DF,
+                  budget: int = PAIR_BUDGET) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, shared) for every pair of paragraphs sharing a fingerprint, a < b.
 
     Rows are grouped by fingerprint; each group of 2..max_df paragraphs makes its pairs,
-    vectorised per group size, and equal pairs are summed.
+    vectorised per group size, and equal pairs are summed. A fingerprint in ``n``
+    paragraphs makes ``n(n-1)/2`` pairs: where the groups up to ``max_df`` would make more
+    than ``budget`` in all (a large collection repeating agreed language), ``max_df`` is
+    lowered until they do not — the most common passages count as boilerplate first — so
+    the pairs, and the memory they take, stay bounded whatever the collection.
     """
     order = np.argsort(prints.hashes, kind="stable")
     hashes, owner = prints.hashes[order], prints.owner[order]
@@ -107,6 +113,7 @@ def shared_counts(prints: Fingerprints, max_df: int = MAX_DF) -> tuple[np.ndarra
         return empty, empty, empty
     starts = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]])
     sizes = np.diff(np.r_[starts, len(hashes)])
+    max_df = bounded_max_df(sizes, max_df, budget)
     keys = []
     for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_df)]):
         group = owner[starts[sizes == size][:, None] + np.arange(size)]
@@ -118,3 +125,16 @@ def shared_counts(prints: Fingerprints, max_df: int = MAX_DF) -> tuple[np.ndarra
         return empty, empty, empty
     pairs, shared = np.unique(np.concatenate(keys), return_counts=True)
     return pairs >> 31, pairs & ((1 << 31) - 1), shared.astype(np.int64)
+
+
+def bounded_max_df(sizes: np.ndarray, max_df: int, budget: int) -> int:
+    """The largest document frequency up to ``max_df`` whose groups make at most ``budget``
+    pairs in all (``sizes``: paragraphs per fingerprint); at least 2."""
+    sizes = sizes[(sizes >= 2) & (sizes <= max_df)]
+    if not len(sizes):
+        return max_df
+    per_size = np.bincount(sizes, minlength=max_df + 1).astype(np.int64)
+    pairs = per_size * (np.arange(max_df + 1) * (np.arange(max_df + 1) - 1) // 2)
+    within = np.cumsum(pairs)  # pairs made by the groups of 2 … d paragraphs
+    allowed = np.flatnonzero(within <= budget)
+    return max(2, int(allowed[-1])) if len(allowed) else 2

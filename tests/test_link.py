@@ -191,3 +191,19 @@ def test_align_takes_the_most_similar_in_a_wide_gap_without_crossing():
     result = align(a, b, links, lambda x, y: alike.get((x, y), 0.1))
     assert ("A/op2", "B/op3", "edited") in result.pairs
     assert result.removed == ["A/op3"] and result.added == ["B/op2"]
+
+
+def test_candidate_pairs_stay_within_their_budget_dropping_the_commonest_passages_first():
+    from index.fingerprint import bounded_max_df
+
+    # 10 fingerprints in 3 paragraphs (3 pairs each), 4 in 10 (45 each), 1 in 40 (780).
+    sizes = np.array([3] * 10 + [10] * 4 + [40] + [1] * 50)
+    assert bounded_max_df(sizes, 64, 10_000) == 64  # all fit: nothing changes
+    assert bounded_max_df(sizes, 64, 30 + 180) == 39  # the 40-paragraph one goes
+    assert bounded_max_df(sizes, 64, 100) == 9  # and the 10-paragraph ones
+    assert bounded_max_df(sizes, 64, 5) == 2  # never below pairs themselves
+    codes = [folded_codes("打击跨国有组织犯罪和腐败的国际合作，" * 3 + str(i)) for i in range(30)]
+    prints = fingerprints(codes, 5)
+    a, b, shared = shared_counts(prints)
+    bounded_a, _, _ = shared_counts(prints, budget=len(a) // 2)
+    assert len(a) == 30 * 29 // 2 and len(bounded_a) <= len(a) // 2
