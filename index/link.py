@@ -34,6 +34,9 @@ CANDIDATE_CONTAINMENT = 0.15  # … covering this share of the shorter one's fin
 PAIRS_CHUNK = 1_000_000  # candidate pairs measured per batch
 WORKERS = 2  # threads measuring them (the build machine has two cores)
 CONFIRM = 0.3  # share of a unit's paragraphs linked to the other unit that confirms a relation
+MAX_LINKS = 50  # content links kept per paragraph, strongest first (agreed language may recur
+# in thousands of paragraphs of a large collection: a page lists the closest, and memory stays
+# bounded); also how many others each member of a group of identical paragraphs is paired with
 
 
 def link(documents: list[Document], manifest: dict | None = None) -> None:
@@ -112,8 +115,11 @@ def _identical_groups(keys: list[bytes], unit_of: list[int]) -> list[tuple[int, 
     groups: dict[bytes, list[int]] = defaultdict(list)
     for n, key in enumerate(keys):
         groups[key].append(n)
+    # Each member with the next MAX_LINKS members, not every pair: a sentence repeated in
+    # thousands of paragraphs would make millions.
     return [(x, y) for members in groups.values() if len(members) > 1
-            for i, x in enumerate(members) for y in members[i + 1:] if unit_of[x] != unit_of[y]]
+            for i, x in enumerate(members) for y in members[i + 1:i + 1 + MAX_LINKS]
+            if unit_of[x] != unit_of[y]]
 
 
 def _link_language(paragraphs: list[tuple[Unit, Paragraph]], lang: str) -> None:
@@ -125,6 +131,10 @@ def _link_language(paragraphs: list[tuple[Unit, Paragraph]], lang: str) -> None:
         (ux, px), (uy, py) = paragraphs[x], paragraphs[y]
         px.links.append({"id": py.id, "unit": uy.id, "relation": relation, "score": score})
         py.links.append({"id": px.id, "unit": ux.id, "relation": relation, "score": score})
+    for _, para in paragraphs:
+        if len(para.links) > MAX_LINKS:  # the strongest, as link() orders them
+            para.links.sort(key=lambda lk: (-_rank(lk["relation"]), -lk["score"], lk["id"]))
+            del para.links[MAX_LINKS:]
 
 
 def unit_links(a: Unit, b: Unit) -> dict[tuple[str, str], tuple[str, float]]:

@@ -207,3 +207,24 @@ def test_candidate_pairs_stay_within_their_budget_dropping_the_commonest_passage
     a, b, shared = shared_counts(prints)
     bounded_a, _, _ = shared_counts(prints, budget=len(a) // 2)
     assert len(a) == 30 * 29 // 2 and len(bounded_a) <= len(a) // 2
+
+
+def test_a_sentence_recurring_everywhere_keeps_each_paragraph_to_its_strongest_links():
+    from index.link import MAX_LINKS
+    from index.model import Document, Paragraph, Unit
+
+    common = "请联合国毒品和犯罪问题办公室继续向会员国提供技术援助，以打击跨国有组织犯罪。"
+    docs = []
+    for n in range(MAX_LINKS + 10):  # the same paragraph in 59 units and an edited copy (under MAX_DF)
+        text = common if n else common.replace("继续", "进一步")
+        unit = Unit(f"U{n}", str(n), "t", None, "大会", "adopted",
+                    paragraphs=[Paragraph(f"U{n}/op1", "op", "1", None, text),
+                                Paragraph(f"U{n}/op2", "op", "2", None, f"第{n}段落的其他内容。")])
+        docs.append(Document(f"{n}.txt", f"{n}.txt", session="ga-71", body="ga", units=[unit]))
+    link(docs)
+    firsts = [doc.units[0].paragraphs[0] for doc in docs]
+    assert all(0 < len(p.links) <= MAX_LINKS for p in firsts)
+    assert max(len(p.links) for p in firsts) == MAX_LINKS  # 59 before the cap
+    # The strongest first: every kept link of a repeated paragraph is to an identical one.
+    assert all(lk["relation"] == "identical" for p in firsts[1:] for lk in p.links)
+    assert firsts[0].links and all(lk["relation"] == "edited" for lk in firsts[0].links)
