@@ -42,6 +42,11 @@ def _shared_tokenizer():
     return _shared
 
 
+def loaded_dictionary():
+    """The process's loaded dictionary (an opaque object, new after each reload), or None."""
+    return _shared
+
+
 def reset_shared_tokenizer() -> None:
     """Forget the word list and the loaded dictionary; the next use reads them again."""
     global _shared

@@ -8,6 +8,7 @@ words and stem English words.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -15,6 +16,7 @@ from functools import lru_cache
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.filters import STOP_WORDS
 
+from search.analysis import chinese
 from search.analysis.chinese import ChineseSegmenter, bigrams
 from search.analysis.latin import Piece, latin_pieces, stem
 from search.analysis.normalizers import NAME_DOT, TABLE_LIMIT, is_han, normalize
@@ -51,6 +53,18 @@ class _MaskTable(dict):
 
 _MASK = _MaskTable()
 
+# Chinese runs segmented before, remembered: jieba segments each run on its own, so a
+# run's pieces depend only on (mode, run, index time) and the dictionary. UN texts repeat
+# agreed language; a fixed number of entries keeps random input from growing the memo.
+MEMO_RUNS = 1 << 16
+MEMO_SETTING = "CONCORD_SEGMENT_MEMO"  # "0" turns the memo off (the bench's baseline)
+_memo_dictionary = None  # the process's dictionary the remembered runs were segmented with
+
+
+def memo_enabled() -> bool:
+    """Whether Chinese runs are remembered (``$CONCORD_SEGMENT_MEMO`` is not ``0``)."""
+    return os.environ.get(MEMO_SETTING, "").strip() != "0"
+
 
 @lru_cache(maxsize=1 << 16)
 def _term(original: str) -> str:
@@ -86,7 +100,19 @@ class ConcordTokenizer(Tokenizer):
             found.extend(Piece(start + p.start, start + p.end, p.kind, p.stacked) for p in spans)
         return found
 
-    def _han_pieces(self, run: str, index_mode: bool) -> list[Piece]:
+    def _han_pieces(self, run: str, index_mode: bool) -> tuple[Piece, ...]:
+        """Chinese pieces of one run, remembered (see :data:`MEMO_RUNS`) when enabled."""
+        global _memo_dictionary
+        if not memo_enabled():
+            return tuple(self._segment_run(run, index_mode))
+        loaded = chinese.loaded_dictionary()
+        if loaded is not _memo_dictionary:  # first use, or the word list was reloaded
+            _remembered.cache_clear()
+            self._segment_run(run, index_mode)  # loads the dictionary when not yet loaded
+            _memo_dictionary = chinese.loaded_dictionary()
+        return _remembered(self, run, index_mode)
+
+    def _segment_run(self, run: str, index_mode: bool) -> list[Piece]:
         """Chinese pieces of one run: words (plus inner words at index time) or bigrams."""
         if self.chinese == "bigrams":
             return [Piece(s, e, "zh") for s, e in bigrams(run)]
@@ -138,6 +164,13 @@ class ConcordTokenizer(Tokenizer):
                 token.startchar = start_char + piece.start
                 token.endchar = start_char + piece.end
             yield token
+
+
+@lru_cache(maxsize=MEMO_RUNS)
+def _remembered(tokenizer: ConcordTokenizer, run: str, index_mode: bool) -> tuple[Piece, ...]:
+    """A run's pieces, segmented once per (mode, run, index time); tuples of NamedTuples,
+    so no caller can change what the memo holds. Tokenizers of one mode are equal."""
+    return tuple(tokenizer._segment_run(run, index_mode))
 
 
 class EnglishStopFilter(Filter):
