@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import asdict
 from pathlib import Path
 
@@ -23,8 +22,6 @@ from index.cache import AnalysisCache
 from index.lineage_file import write_links
 from index.model import Document, Paragraph, Unit
 from index.progress import Phases
-from search.store.array_writer import ArrayBuilder
-from search.store.preanalysed import PreAnalysed
 from search.store.schema import SCHEMA_VERSION, STAMP_FILE, UNITS_FILE, build_schema
 
 
@@ -34,12 +31,13 @@ class EmptyBuild(ValueError):
 
 def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = False,
                 wait: bool = True, phases: Phases | None = None, processes: int | None = None,
-                cache: AnalysisCache | None = None) -> int:
+                cache: AnalysisCache | None = None, batch: int | None = None) -> int:
     """Publish the index of ``documents`` as ``index_dir``'s new generation; return its paragraphs.
 
     Refuses (EmptyBuild) to publish an index with no paragraphs unless ``allow_empty``;
     waits for another build's lock, or raises IndexBusy when not ``wait``. Segmentation
-    runs on ``processes`` workers (default: every core); ``phases`` reports progress.
+    and writing run on ``processes`` workers (default: every core), one batch of about
+    ``batch`` paragraphs at a time (see :func:`_write_segments`); ``phases`` reports progress.
     With a ``cache`` (index/cache.py), a document it holds postings for is not segmented
     again, and the postings of the others are kept in it.
     """
@@ -47,7 +45,8 @@ def write_index(documents: list[Document], index_dir: Path, allow_empty: bool = 
     with publish.writer_lock(index_dir, wait=wait):
         staging = publish.new_generation(index_dir)
         try:
-            count, units, arrays = _write_segments(documents, staging, phases, processes, cache)
+            count, units, arrays = _write_segments(documents, staging, phases, processes, cache,
+                                                   batch)
             _refuse_short(documents, units, count, allow_empty)
             with phases.phase("arrays", total=count, unit="paragraphs") as bar:
                 # Beside the committed segments (search.store.arrays), published with them.
@@ -98,81 +97,98 @@ def corpus_stamp(documents: list[Document], paragraphs: int) -> dict:
     }
 
 
+BATCH_MIN, BATCH_MAX = 2_000, 20_000  # paragraphs per batch (one segment, one array part)
+
+
 def _write_segments(documents: list[Document], directory: Path, phases: Phases,
-                    processes: int | None = None,
-                    cache: AnalysisCache | None = None) -> tuple[int, list[dict], ArrayBuilder]:
-    """Add every paragraph to a new index in ``directory``; (count, unit records, arrays).
+                    processes: int | None = None, cache: AnalysisCache | None = None,
+                    batch: int | None = None) -> tuple[int, list[dict], "ArrayParts"]:
+    """Write every paragraph into a new index in ``directory``; (count, unit records, parts).
 
-    The array builder gets the same worker postings as Whoosh, document by document; its
-    ``finish`` saves them once the segment is committed.
+    The corpus is cut into batches of whole documents of about ``batch`` paragraphs (by
+    default a quarter of each worker's share, within BATCH_MIN … BATCH_MAX), in docnum
+    order; each worker writes a batch's segment and array part (index/batch.py). The
+    table of contents then lists the segments in batch order, unmerged; the parts'
+    ``finish`` joins the arrays once the segments are committed.
     """
-    from index.postings import install
-    from index.segment import TEXT_FIELDS
+    from index.batch import write_batch
+    from index.pool import default_processes, ordered_map
+    from index.segment import SERIAL_BELOW
 
-    schema = build_schema()
-    ix = whoosh_index.create_in(str(directory), schema)
-    arrays = ArrayBuilder(schema)
-    # One segment, fed by the analysing workers: no sub-writers, nothing to merge after,
-    # and postings kept compactly in memory instead of pickled runs on disk.
-    writer = ix.writer()
-    install(writer)
+    whoosh_index.create_in(str(directory), build_schema()).close()
     units = [unit_record(doc, unit) for doc in documents for unit in doc.units]
     total = sum(len(unit["paragraphs"]) for unit in units)
-    try:
-        with phases.phase("segmentation", total=total, unit="paragraphs") as bar, \
-                closing(_postings(documents, processes, cache)) as analysed:
-            for row, postings in zip(_rows(documents), analysed, strict=True):
-                for name in TEXT_FIELDS:
-                    row[name] = PreAnalysed(row[name], postings[name], postings["tokens"][name],
-                                            postings["norm_length"])
-                arrays.add(row["doc_order"], row)
-                writer.add_document(**row)
-                bar.advance()
-        with phases.phase("writing", total=total, unit="paragraphs") as bar:
-            writer.commit(merge=False)  # a fresh index: no older segments to merge or optimize
-            bar.advance(total)
-    except BaseException:
-        if not writer.is_closed:
-            writer.cancel()
-        ix.close()
-        raise
+    workers = processes or default_processes()
+    if total < SERIAL_BELOW:
+        workers = 1  # a pool costs more than it saves
+    size = batch or min(BATCH_MAX, max(BATCH_MIN, -(-total // (4 * workers))))
+    written = []
+    with phases.phase("segmentation", total=total, unit="paragraphs") as bar:
+        tasks = _batches(documents, directory, size, cache)
+        for result in ordered_map(write_batch, tasks, workers, fresh=True, ahead=workers + 1):
+            written.append(result)
+            if cache is not None:
+                cache.reused += result.reused
+                cache.used |= result.used
+            bar.advance(result.paragraphs)
+    with phases.phase("writing", total=total, unit="paragraphs") as bar:
+        _commit_segments(directory, [w.segment for w in written if w.segment is not None])
+        bar.advance(total)
+    return total, units, ArrayParts([w.part for w in written])
+
+
+class ArrayParts:
+    """The array parts of a build's batches; ``finish`` joins them beside the segments."""
+
+    def __init__(self, parts: list[Path]) -> None:
+        self.parts = parts
+
+    def finish(self, index_dir: Path) -> int:
+        """Write the arrays of the committed index in ``index_dir``; remove the parts."""
+        from index.batch import PARTS_DIR
+        from search.store.array_merge import merge_parts
+
+        count = merge_parts(self.parts, index_dir)
+        shutil.rmtree(Path(index_dir) / PARTS_DIR, ignore_errors=True)
+        return count
+
+
+def _commit_segments(directory: Path, segments: list) -> None:
+    """Publish ``segments`` (in docnum order) as the staging index's next generation, as
+    they are: no merge, no optimize. Files of no listed segment are removed."""
+    from whoosh.index import TOC, clean_files
+
+    ix = whoosh_index.open_dir(str(directory))
+    toc = ix._read_toc()
+    generation = toc.generation + 1
+    TOC(toc.schema, segments, generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, generation, segments)
     ix.close()
-    return total, units, arrays
+    # The writers' temporary folder (unused by the compact pool, shared by the batches).
+    shutil.rmtree(directory / f"{ix.indexname}.tmp", ignore_errors=True)
 
 
-def _postings(documents: list[Document], processes: int | None,
-              cache: AnalysisCache | None) -> Iterator[dict]:
-    """Every paragraph's postings in order: from ``cache`` where it has them, else analysed.
+def _batches(documents: list[Document], staging: Path, size: int,
+             cache: AnalysisCache | None) -> Iterator["Batch"]:
+    """The batches of whole documents, about ``size`` paragraphs each, in docnum order."""
+    from index.batch import Batch
 
-    Only the documents without an entry go to the pool (index/segment.py); their postings
-    are then kept in the cache, one entry per document. An entry that turns out unreadable
-    is analysed again on the spot.
-    """
-    from index.segment import analyse, analyse_all
-
-    def paragraphs(doc: Document) -> list[Paragraph]:
-        return [para for unit in doc.units for para in unit.paragraphs]
-
-    keys = cache.keys if cache is not None else {}
-    stored = {doc.name for doc in documents if doc.name in keys and cache.has_postings(keys[doc.name])}
-    todo = [doc for doc in documents if doc.name not in stored]
-    total = sum(len(paragraphs(doc)) for doc in todo)
-    texts = (para.text for doc in todo for para in paragraphs(doc))
-    with closing(analyse_all(texts, processes, total=total)) as fresh:
-        for doc in documents:
-            paras = paragraphs(doc)
-            if doc.name in stored:
-                found = cache.postings(keys[doc.name], len(paras))
-                if found is None:
-                    found = [analyse(para.text) for para in paras]
-                    cache.put_postings(keys[doc.name], found)
-                else:
-                    cache.reused += len(paras)
-            else:
-                found = [next(fresh) for _ in paras]
-                if doc.name in keys:
-                    cache.put_postings(keys[doc.name], found)
-            yield from found
+    keys = cache.keys if cache is not None and cache.enabled else {}
+    cache_dir = cache.directory.parent if keys else None
+    rows = _rows(documents)
+    batch = Batch(0, staging, [], [], cache_dir)
+    for doc in documents:
+        count = sum(len(unit.paragraphs) for unit in doc.units)
+        batch.rows.extend(next(rows) for _ in range(count))
+        key = keys.get(doc.name)
+        batch.documents.append((doc.name, count, key))
+        if key is not None and cache.has_postings(key):
+            batch.cached |= {doc.name}
+        if len(batch.rows) >= size:
+            yield batch
+            batch = Batch(batch.number + 1, staging, [], [], cache_dir)
+    if batch.rows or batch.number == 0:
+        yield batch
 
 
 def _rows(documents: list[Document]):

@@ -73,13 +73,23 @@ class ArrayBuilder:
         directory = Path(index_dir) / ARRAYS_DIR
         directory.mkdir(exist_ok=True)
         ids, count = self.ids, len(self.ids)
-        ix = whoosh_index.open_dir(str(index_dir))
-        with ix.reader() as reader:
-            _check_order(reader, ids)
-            live = np.ones(count, dtype=bool)
-            if reader.has_deletions():
-                live[[n for n in range(count) if reader.is_deleted(n)]] = False
-        ix.close()
+        live = committed_live(index_dir, ids)
+        lengths = self.save(directory)
+        np.save(directory / "live.npy", live)
+        order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
+        np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
+        write_meta(directory, count, lengths)
+        return count
+
+    def save(self, directory: Path) -> dict[str, int]:
+        """Write the arrays of the documents added so far (all but ``live``, ``ids_sorted``
+        and ``meta.json``) into ``directory``; return each text field's total length.
+
+        A build batch saves its part this way; :mod:`search.store.array_merge` joins the
+        parts into what one builder of every document would write.
+        """
+        directory = Path(directory)
+        count = len(self.ids)
         lengths = {name: postings.save(directory, name, count) for name, postings in self.texts.items()}
         for name in self.texts:
             write_places(directory, name)
@@ -88,13 +98,30 @@ class ArrayBuilder:
             column.save(directory, name, multi=name in MULTI)
         for name, values in self.numbers.items():
             np.save(directory / f"{name}.npy", np.frombuffer(values, dtype=np.int32))
-        np.save(directory / "live.npy", live)
-        _save_strings(directory, "ids", ids)
-        order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
-        np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
-        meta = {"layout": LAYOUT_VERSION, "documents": count, "lengths": lengths}
-        (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-        return count
+        _save_strings(directory, "ids", self.ids)
+        return lengths
+
+
+def committed_live(index_dir: Path, ids: list[str]) -> np.ndarray:
+    """The live mask of the committed index in ``index_dir``, checked against ``ids``
+    (the documents' ids in the order they were added)."""
+    count = len(ids)
+    ix = whoosh_index.open_dir(str(index_dir))
+    try:
+        with ix.reader() as reader:
+            _check_order(reader, ids)
+            live = np.ones(count, dtype=bool)
+            if reader.has_deletions():
+                live[[n for n in range(count) if reader.is_deleted(n)]] = False
+    finally:
+        ix.close()
+    return live
+
+
+def write_meta(directory: Path, count: int, lengths: dict[str, int]) -> None:
+    """``meta.json``: layout version, documents, total length of each text field."""
+    meta = {"layout": LAYOUT_VERSION, "documents": count, "lengths": lengths}
+    (Path(directory) / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
 
 
 PLACE_CHUNK = 1 << 20  # postings per step of write_places: memory stays bounded
