@@ -16,6 +16,8 @@ contents. Docnums are global once the table lists the segments in batch order.
 
 from __future__ import annotations
 
+import resource
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,10 +55,13 @@ class Written:
     part: Path
     reused: int = 0  # paragraphs whose postings came from the cache
     used: set[str] = field(default_factory=set)  # cache keys read or written
+    cpu: float = 0.0  # CPU seconds the batch took
+    peak_rss_kib: int = 0  # the writing process's peak resident memory so far
 
 
 def write_batch(batch: Batch) -> Written:
     """Analyse ``batch``, write its segment into the staging storage and its array part."""
+    began = time.process_time()
     postings, reused, used = _postings(batch)
     part = Path(batch.staging) / PARTS_DIR / f"{batch.number:06d}"
     part.mkdir(parents=True)
@@ -82,7 +87,9 @@ def write_batch(batch: Batch) -> Written:
     finally:
         ix.close()
     write_part_meta(part, len(batch.rows), arrays.save(part))
-    return Written(batch.number, len(batch.rows), segment, part, reused, used)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return Written(batch.number, len(batch.rows), segment, part, reused, used,
+                   time.process_time() - began, peak)
 
 
 def _postings(batch: Batch) -> tuple[list[dict], int, set[str]]:

@@ -75,6 +75,21 @@ class Bar:
             self._bar.refresh()
 
 
+@dataclass
+class WorkerUsage:
+    """What a build's workers spent: batches written, CPU seconds, the largest peak RSS."""
+
+    batches: int = 0
+    cpu: float = 0.0
+    peak_rss_kib: int = 0
+
+    def add(self, cpu: float, peak_rss_kib: int) -> None:
+        """Count one batch's CPU and its worker's peak resident memory."""
+        self.batches += 1
+        self.cpu += cpu
+        self.peak_rss_kib = max(self.peak_rss_kib, peak_rss_kib)
+
+
 class Phases:
     """The phases of one build; bars on a terminal stream, records always."""
 
@@ -82,6 +97,7 @@ class Phases:
         self.stream = stream
         self.bars = bool(bars if bars is not None else (stream is not None and _isatty(stream)))
         self.records: list[PhaseRecord] = []
+        self.workers = WorkerUsage()  # the batch writers' (index/batch.py), for the bench
         self._began = time.perf_counter()
 
     @classmethod

@@ -1,26 +1,25 @@
-"""Analyse the paragraphs' text fields across all cores, once, for the writer and the arrays.
+"""Analyse the paragraphs' text fields, once, for the Whoosh writer and the arrays.
 
 Segmentation (jieba over every paragraph, twice: words and bigrams) is most of a build's
-time, and it is pure: so a pool of worker processes runs it, each with its own copy of
-the dictionary (forked after the parent loaded it, so the pages are shared). A worker
-hands back, per paragraph and per analysed field, exactly what Whoosh's field would
-compute while indexing — its *postings*::
+time, and it is pure. :func:`analyse` gives, per paragraph and per analysed field,
+exactly what Whoosh's field would compute while indexing — its *postings*::
 
     Postings = list[tuple[bytes, int, float, bytes]]
                # (term as UTF-8, frequency, weight, encoded (position, startchar, endchar) list)
 
-in first-occurrence order of the terms. ``index.write`` passes them to Whoosh through
-:class:`search.store.schema.PreAnalysed` values, so nothing is analysed twice. The worker
-also hands back what the array writer needs, so the parent — the one serial stage of a
-build — never decodes a posting: under ``"tokens"``, per field, the positions, start and
-end characters of every token as int32 bytes, in posting order (each term's tokens
-together, terms in the postings' order), and under ``"norm_length"`` the length of the
-normalised text. :func:`tokens` decodes one field's postings into
+in first-occurrence order of the terms. The build's batch writers (index/batch.py, one
+per core) call it and pass the postings to Whoosh through
+:class:`search.store.preanalysed.PreAnalysed` values, so nothing is analysed twice, and
+what the array writer needs with them, so no posting is decoded again: under
+``"tokens"``, per field, the positions, start and end characters of every token as int32
+bytes, in posting order (each term's tokens together, terms in the postings' order), and
+under ``"norm_length"`` the length of the normalised text. These are also what the build
+cache keeps per file (index/cache.py). :func:`tokens` decodes one field's postings into
 ``[(term, position, startchar, endchar), …]`` sorted by position.
 
-Results stream back in paragraph order with a bounded number of chunks in flight, so
-memory does not grow with the corpus.
-"""
+:func:`analyse_all` runs :func:`analyse` over a stream of texts on a pool (forked after
+the dictionary is loaded, so its pages are shared), results in order with a bounded
+number of chunks in flight."""
 
 from __future__ import annotations
 

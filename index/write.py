@@ -130,6 +130,7 @@ def _write_segments(documents: list[Document], directory: Path, phases: Phases,
             if cache is not None:
                 cache.reused += result.reused
                 cache.used |= result.used
+            phases.workers.add(result.cpu, result.peak_rss_kib)
             bar.advance(result.paragraphs)
     with phases.phase("writing", total=total, unit="paragraphs") as bar:
         _commit_segments(directory, [w.segment for w in written if w.segment is not None])

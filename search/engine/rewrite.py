@@ -26,7 +26,11 @@ CACHE_SIZE = 4096  # substrings remembered before the cache starts afresh
 
 
 class SubstringQuery(Q.Query):
-    """Documents (of a single-segment index) containing ``text``, with their scores."""
+    """Documents containing ``text`` (by docnum of the whole index), with their scores.
+
+    On an index of several segments Whoosh asks each segment's searcher for a matcher:
+    it gets the documents of that segment, numbered from the segment's start.
+    """
 
     def __init__(self, text: str, scores: dict[int, float]):
         self.text = text
@@ -52,10 +56,12 @@ class SubstringQuery(Q.Query):
         return len(self.scores)
 
     def matcher(self, searcher, context=None):
-        if not self.scores:
+        offset = searcher.get_parent()._offset_for_subsearcher(searcher) or 0
+        end = offset + searcher.reader().doc_count_all()
+        ids = sorted(i for i in self.scores if offset <= i < end)
+        if not ids:
             return matching.NullMatcher()
-        ids = sorted(self.scores)
-        return matching.ListMatcher(ids, weights=[self.scores[i] for i in ids])
+        return matching.ListMatcher([i - offset for i in ids], weights=[self.scores[i] for i in ids])
 
 
 def joined_bigrams(words: list[str]) -> str | None:

@@ -28,7 +28,6 @@ class WhooshExecutor:
     def __init__(self, searcher, catalogue: Catalogue):
         self.searcher = searcher
         self.catalogue = catalogue
-        self.atomic = searcher.reader().is_atomic()
 
     def run(self, request: Request) -> Execution:
         """Every match of ``request``, counted and ranked; the requested page of them."""
@@ -58,7 +57,7 @@ class WhooshExecutor:
 
     def compile(self, node: F.Node | None) -> Q.Query | None:
         """The Whoosh query of ``node``, substrings resolved in memory where possible."""
-        return to_whoosh(node, self._substring if self.atomic else None)
+        return to_whoosh(node, self._substring)
 
     def _substring(self, node: F.Substring) -> Q.Query:
         catalogue = self.catalogue
