@@ -28,16 +28,41 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def _memory() -> str:
+    """This process's resident and peak resident memory, from /proc (Linux)."""
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return f"rss {int(status['VmRSS'].split()[0]) // 1024} MiB, peak {int(status['VmHWM'].split()[0]) // 1024} MiB"
+
+
+def _Logged(*args, **kwargs):
+    """Phases that print each phase's end, time and the parent's memory to stderr."""
+    from contextlib import contextmanager
+
+    from index.progress import Phases
+
+    class Logged(Phases):
+        @contextmanager
+        def phase(self, name, total=None, unit="items"):
+            print(f"{time.strftime('%H:%M:%S')} {name} begins ({_memory()})", file=sys.stderr, flush=True)
+            with super().phase(name, total, unit) as bar:
+                yield bar
+            print(f"{time.strftime('%H:%M:%S')} {self.records[-1].describe()} ({_memory()})",
+                  file=sys.stderr, flush=True)
+
+    return Logged(*args, **kwargs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100k", help="the generated corpus (var/bench/corpus-SIZE)")
     parser.add_argument("--index", help="index directory (default var/bench/build-SIZE, replaced)")
     parser.add_argument("--processes", type=int, default=None)
     parser.add_argument("--batch", type=int, default=None, help="paragraphs per batch")
+    parser.add_argument("--no-lineage", action="store_true",
+                        help="skip the lineage pass (index.link): every paragraph without links")
     args = parser.parse_args(argv)
 
     from index.build import build
-    from index.progress import Phases
     from search.analysis.tokenizer import memo_enabled
 
     corpus = ROOT / "var" / "bench" / f"corpus-{args.size}"
@@ -46,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     index_dir = Path(args.index) if args.index else ROOT / "var" / "bench" / f"build-{args.size}"
     shutil.rmtree(index_dir, ignore_errors=True)
     load_before = os.getloadavg()
-    phases = Phases(sys.stderr, bars=False)
+    phases = _Logged(sys.stderr, bars=False)
+    if args.no_lineage:
+        import index.build
+
+        index.build.link = lambda documents, manifest=None: None  # parsed documents have no links yet
     wall, cpu = time.perf_counter(), time.process_time()
     if args.batch:
         from index import write
@@ -61,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                  capture_output=True, text=True).stdout.strip(),
         "memo": memo_enabled(),
+        "lineage": not args.no_lineage,
         "wall_s": round(wall, 1),
         "parent_cpu_s": round(cpu, 1),
         "parent_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),

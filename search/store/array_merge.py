@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from search.store.array_writer import committed_live, write_meta
+from search.store.array_writer import committed_live, write_derived, write_meta
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, META_FILE, MULTI, NUMBERS,
                                  TEXT_FIELDS, Strings, load)
 
@@ -49,6 +49,7 @@ def merge_parts(parts: list[Path], index_dir: Path) -> int:
     for name in TEXT_FIELDS:
         _merge_text(parts, bases, name, directory)
         lengths[name] = sum(meta["lengths"][name] for meta in metas)
+        write_derived(directory, name, total, lengths[name])  # from the joined postings
     for name in KEYWORDS:
         _merge_keyword(parts, bases, name, directory, multi=name in MULTI)
     for name in NUMBERS:

@@ -75,6 +75,8 @@ class ArrayBuilder:
         ids, count = self.ids, len(self.ids)
         live = committed_live(index_dir, ids)
         lengths = self.save(directory)
+        for name in self.texts:
+            write_derived(directory, name, count, lengths[name])
         np.save(directory / "live.npy", live)
         order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
         np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
@@ -82,8 +84,10 @@ class ArrayBuilder:
         return count
 
     def save(self, directory: Path) -> dict[str, int]:
-        """Write the arrays of the documents added so far (all but ``live``, ``ids_sorted``
-        and ``meta.json``) into ``directory``; return each text field's total length.
+        """Write the arrays of the documents added so far (all but those derived from the
+        whole index: ``F.place`` and ``F.post_score`` (:func:`write_derived`), ``live``,
+        ``ids_sorted`` and ``meta.json``) into ``directory``; return each text field's total
+        length.
 
         A build batch saves its part this way; :mod:`search.store.array_merge` joins the
         parts into what one builder of every document would write.
@@ -91,9 +95,6 @@ class ArrayBuilder:
         directory = Path(directory)
         count = len(self.ids)
         lengths = {name: postings.save(directory, name, count) for name, postings in self.texts.items()}
-        for name in self.texts:
-            write_places(directory, name)
-            write_scores(directory, name, count, lengths[name])
         for name, column in self.keywords.items():
             column.save(directory, name, multi=name in MULTI)
         for name, values in self.numbers.items():
@@ -146,6 +147,13 @@ def write_places(directory: Path, name: str) -> None:
         out[a:b] = (owner << 32) | np.asarray(where[a:b], dtype=np.int64)
     out.flush()
     del out
+
+
+def write_derived(directory: Path, name: str, documents: int, total_length: int) -> None:
+    """Write what text field ``name``'s saved postings give once the whole index is known:
+    ``F.place`` and ``F.post_score`` (BM25 takes the index's document count and lengths)."""
+    write_places(directory, name)
+    write_scores(directory, name, documents, total_length)
 
 
 def write_scores(directory: Path, name: str, documents: int, total_length: int) -> None:
