@@ -26,6 +26,7 @@ from whoosh.writing import SegmentWriter
 
 from index.cache import AnalysisCache
 from index.postings import install
+from index.segment import TEXT_FIELDS, analyse
 from search.store.array_writer import ArrayBuilder
 from search.store.array_merge import write_part_meta
 from search.store.preanalysed import PreAnalysed
@@ -71,7 +72,7 @@ def write_batch(batch: Batch) -> Written:
     arrays = ArrayBuilder(ix.schema)
     try:
         for docnum, (row, found) in enumerate(zip(batch.rows, postings, strict=True)):
-            for name in ("text", "text_bigram"):
+            for name in TEXT_FIELDS:
                 row[name] = PreAnalysed(row[name], found[name], found["tokens"][name],
                                         found["norm_length"])
             arrays.add(docnum, row)
@@ -96,8 +97,6 @@ def _postings(batch: Batch) -> tuple[list[dict], int, set[str]]:
     """Every paragraph's postings in order: from the cache where it holds them, else analysed
     (and then kept in the cache when the document has a key). An entry that proves
     unreadable is analysed again."""
-    from index.segment import analyse
-
     cache = AnalysisCache(batch.cache_dir) if batch.cache_dir is not None else None
     found, reused, start = [], 0, 0
     for name, count, key in batch.documents:

@@ -14,8 +14,9 @@ generation from it, under the writer lock:
   and builds from the rest, all of them from the cache. A build that would publish nothing
   (the last document) is refused unless ``allow_empty``, and the file is moved back.
 
-What stays proportional to the corpus is the writing: the Whoosh segment and the arrays
-are written whole for each generation (bench/README.md has the times).
+What stays proportional to the corpus is the writing: the Whoosh segments (one per batch,
+written on every core) and the arrays are written whole for each generation
+(bench/README.md has the times).
 """
 
 from __future__ import annotations

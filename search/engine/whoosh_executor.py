@@ -4,8 +4,8 @@ It answers a :class:`~search.engine.execution.Request` with an
 :class:`~search.engine.execution.Execution` by Whoosh's own matchers and BM25F scores,
 ranked by the one rule of ``search.engine.execution``. Every faster executor is held
 equal to it. Prefixes are limited to their most frequent terms before compiling, and each
-``Substring`` is scored from the normalised texts in memory (``search.engine.rewrite``)
-when the index is one segment (Whoosh then numbers documents as the catalogue does).
+``Substring`` is scored from the normalised texts in memory (``search.engine.rewrite``),
+on an index of one segment or of several (the build writes one per batch).
 """
 
 from __future__ import annotations
