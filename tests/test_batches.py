@@ -131,3 +131,21 @@ def test_the_batched_index_answers_the_mix_alike(built, executor):
                 assert ours == theirs, key
     finally:
         a.close(), b.close()
+
+
+def test_workers_reuse_and_fill_the_build_cache(corpus_dir, tmp_path, monkeypatch):
+    """On two workers, a build fills the cache with each document's postings and the next
+    build reads them back instead of segmenting, publishing the same arrays."""
+    from index.build import build
+
+    monkeypatch.setattr(segment, "SERIAL_BELOW", 0)
+    monkeypatch.setattr(write, "BATCH_MIN", 1)
+    monkeypatch.setattr(write, "BATCH_MAX", 1)  # a batch per document
+    first = build(corpus_dir, tmp_path / "index", processes=2)
+    arrays = {p.name: p.read_bytes() for p in (current(tmp_path / "index") / ARRAYS_DIR).iterdir()}
+    assert first.reused == 0 and len(list((tmp_path / "index" / "cache").glob("*.postings"))) == 5
+    second = build(corpus_dir, tmp_path / "index", processes=2)
+    assert second.parsed == 0 and second.reused == second.paragraphs == 802
+    assert _segments(current(tmp_path / "index")) == [107, 364, 93, 157, 81]
+    again = {p.name: p.read_bytes() for p in (current(tmp_path / "index") / ARRAYS_DIR).iterdir()}
+    assert again == arrays
