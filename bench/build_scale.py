@@ -52,6 +52,15 @@ def _Logged(*args, **kwargs):
     return Logged(*args, **kwargs)
 
 
+def _workers(phases) -> dict | None:
+    """The batch workers' usage, or None for a build without them (an older tree)."""
+    workers = getattr(phases, "workers", None)
+    if workers is None:
+        return None
+    return {"batches": workers.batches, "cpu_s": round(workers.cpu, 1),
+            "largest_peak_rss_mib": round(workers.peak_rss_kib / 1024)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="100k", help="the generated corpus (var/bench/corpus-SIZE)")
@@ -63,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from index.build import build
-    from search.analysis.tokenizer import memo_enabled
+    from search.analysis import tokenizer
+
+    memo = tokenizer.memo_enabled() if hasattr(tokenizer, "memo_enabled") else None  # an older tree: none
 
     corpus = ROOT / "var" / "bench" / f"corpus-{args.size}"
     if not corpus.is_dir():
@@ -89,14 +100,15 @@ def main(argv: list[str] | None = None) -> int:
         "paragraphs": report.paragraphs,
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                  capture_output=True, text=True).stdout.strip(),
-        "memo": memo_enabled(),
+        "memo": memo,
         "lineage": not args.no_lineage,
         "wall_s": round(wall, 1),
         "parent_cpu_s": round(cpu, 1),
         "parent_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "parse_pool_cpu_s": round(children.ru_utime + children.ru_stime, 1),
-        "batch_workers": {"batches": phases.workers.batches, "cpu_s": round(phases.workers.cpu, 1),
-                          "largest_peak_rss_mib": round(phases.workers.peak_rss_kib / 1024)},
+        # Forked pools (parsing; before batches, segmentation too), reaped by this process.
+        "forked_children_cpu_s": round(children.ru_utime + children.ru_stime, 1),
+        "forked_children_peak_rss_mib": round(children.ru_maxrss / 1024),
+        "batch_workers": _workers(phases),
         "phases": {r.name: {"seconds": round(r.seconds, 1), "done": r.done} for r in phases.records},
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
