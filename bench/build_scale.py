@@ -29,9 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 
 def _memory() -> str:
-    """This process's resident and peak resident memory, from /proc (Linux)."""
+    """This process's resident memory (anonymous and file-backed: the memory-mapped arrays
+    being written are the latter) and its peak, from /proc (Linux)."""
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
-    return f"rss {int(status['VmRSS'].split()[0]) // 1024} MiB, peak {int(status['VmHWM'].split()[0]) // 1024} MiB"
+    mib = {key: int(status[key].split()[0]) // 1024 for key in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
+    return (f"rss {mib['VmRSS']} MiB (anonymous {mib['RssAnon']}, mapped files {mib['RssFile']}), "
+            f"peak {mib['VmHWM']} MiB")
 
 
 def _Logged(*args, **kwargs):
