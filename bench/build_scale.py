@@ -84,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{corpus} missing: run bench/generate.py {args.size}")
     index_dir = Path(args.index) if args.index else ROOT / "var" / "bench" / f"build-{args.size}"
     shutil.rmtree(index_dir, ignore_errors=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()  # the code that runs
     load_before = os.getloadavg()
     phases = _Logged(sys.stderr, bars=False)
     if args.no_lineage:
@@ -101,8 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "size": args.size,
         "paragraphs": report.paragraphs,
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                 capture_output=True, text=True).stdout.strip(),
+        "commit": commit,
         "memo": memo,
         "lineage": not args.no_lineage,
         "wall_s": round(wall, 1),
