@@ -120,7 +120,9 @@ def test_the_batched_index_answers_the_mix_alike(built, executor):
     from search.engine import Engine
 
     _one, _many, base = built
-    a, b = Engine(base / "one", executor=executor), Engine(base / "many", executor=executor)
+    # No time budget: on shared cores a cold first query may run past the default 2 s, and
+    # the answer so far is not what this test compares.
+    a, b = (Engine(base / name, executor=executor, budget=600.0) for name in ("one", "many"))
     try:
         for key in sorted(GOLDEN):
             query = GOLDEN[key]
@@ -128,7 +130,7 @@ def test_the_batched_index_answers_the_mix_alike(built, executor):
                 ours = a.search(query["q"], query["filters"], page=page, size=10, sort=query["sort"])
                 theirs = b.search(query["q"], query["filters"], page=page, size=10, sort=query["sort"])
                 ours.pop("took_ms"), theirs.pop("took_ms")
-                assert ours == theirs, key
+                assert not ours["incomplete"] and ours == theirs, key
     finally:
         a.close(), b.close()
 
