@@ -19,6 +19,7 @@ from index import segment, write
 from index.batch import PARTS_DIR
 from search.store.array_writer import write_arrays
 from search.store.arrays import ARRAYS_DIR
+from tests.test_segment import posting_items
 from search.store.generation import current
 
 GOLDEN = json.loads((Path(__file__).resolve().parent / "equality" / "golden.json").read_text(encoding="utf-8"))
@@ -86,12 +87,8 @@ def _whoosh(generation: Path) -> dict:
         reader = searcher.reader()
         for field, term in reader.all_terms():
             if field in segment.TEXT_FIELDS:
-                matcher = reader.postings(field, term)
-                items = []
-                while matcher.is_active():
-                    items.append((matcher.id(), matcher.weight(), matcher.value()))
-                    matcher.next()
-                found["postings"][field, term] = (items, reader.doc_frequency(field, term))
+                found["postings"][field, term] = (posting_items(reader, field, term),
+                                                  reader.doc_frequency(field, term))
                 found.setdefault("weights", {})[field, term] = reader.frequency(field, term)
         found["lengths"] = [[reader.doc_field_length(n, f) for f in segment.TEXT_FIELDS]
                             for n in range(reader.doc_count_all())]

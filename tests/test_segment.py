@@ -14,6 +14,16 @@ from search.store.preanalysed import PreAnalysed
 from search.store.schema import build_schema
 
 
+def posting_items(reader, field: str, term) -> list[tuple]:
+    """[(docnum, weight, encoded value)] of one term, as Whoosh's postings hold them."""
+    matcher = reader.postings(field, term)
+    items = []
+    while matcher.is_active():
+        items.append((matcher.id(), matcher.weight(), matcher.value()))
+        matcher.next()
+    return items
+
+
 def _postings(index_dir) -> dict:
     """Every (field, term) of an index's text fields → [(docnum, weight, encoded value)]."""
     ix = whoosh_index.open_dir(str(index_dir))
@@ -21,12 +31,7 @@ def _postings(index_dir) -> dict:
     with ix.reader() as reader:
         for field, term in reader.all_terms():
             if field in segment.TEXT_FIELDS:
-                matcher = reader.postings(field, term)
-                items = []
-                while matcher.is_active():
-                    items.append((matcher.id(), matcher.weight(), matcher.value()))
-                    matcher.next()
-                found[field, term] = items
+                found[field, term] = posting_items(reader, field, term)
         lengths = [(reader.doc_field_length(n, "text"), reader.doc_field_length(n, "text_bigram"))
                    for n in range(reader.doc_count_all())]
         stored = list(reader.all_stored_fields())
