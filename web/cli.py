@@ -194,7 +194,8 @@ def _writer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-wait", action="store_true",
                    help="exit with 'index busy' (status 3) instead of waiting for another build")
     p.add_argument("--processes", type=int, default=None, metavar="N",
-                   help="worker processes for parsing and segmentation (default: every core)")
+                   help="worker processes for parsing and for segmenting and writing each batch "
+                        "(default: every core)")
 
 
 def make_parser() -> argparse.ArgumentParser:
