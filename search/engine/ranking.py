@@ -30,15 +30,17 @@ def answer(executor, run, request: Request, hits) -> Execution:
     matched = _matched(executor, run, top, docs)
     full = len(docs) if matched is None else int((matched[0] == len(top.items)).sum())
     # Read for the rows a ranking key leaves tied, not for every hit (see top_k).
-    date, order = (_Gathered(arrays.numbers[name], docs) for name in ("date_rank", "doc_order"))
+    date, order = arrays.numbers["date_rank"], arrays.numbers["doc_order"]
+    newest = _Computed(lambda rows: -date[docs[rows]].astype(np.int64), len(docs))
+    first = _Computed(lambda rows: order[docs[rows]].astype(np.int64), len(docs))
     if F.is_browse(request.query) and request.sort == "relevance" or request.sort == "order":
-        keys = [order[:]]
+        keys = [first]
     elif request.sort == "date":
-        keys = [-date[:], order]
+        keys = [newest, first]
     else:
         boosted = _op_boosted(executor, hits)
         keys = [_Computed(lambda rows: -np.rint(boosted(rows) * SCALE).astype(np.int64), len(docs)),
-                date.negated(), order]
+                newest, first]
         if matched is not None:
             keys = [-matched[0], _Computed(lambda rows: -np.rint(matched[1][rows] * SCALE)
                                            .astype(np.int64), len(docs))] + keys
@@ -54,25 +56,8 @@ def answer(executor, run, request: Request, hits) -> Execution:
     )
 
 
-class _Gathered:
-    """``column[docs]`` as int64, gathered only for the rows asked (``[:]``: all of them)."""
-
-    def __init__(self, column: np.ndarray, docs: np.ndarray, sign: int = 1):
-        self.column, self.docs, self.sign = column, docs, sign
-
-    def __len__(self) -> int:
-        return len(self.docs)
-
-    def __getitem__(self, rows) -> np.ndarray:
-        values = self.column[self.docs[rows]].astype(np.int64)
-        return -values if self.sign < 0 else values
-
-    def negated(self) -> "_Gathered":
-        return _Gathered(self.column, self.docs, -self.sign)
-
-
 class _Computed:
-    """A ranking key computed only for the rows asked (see top_k)."""
+    """A ranking key computed only for the rows asked (``[:]``: all of them; see top_k)."""
 
     def __init__(self, compute, size: int):
         self.compute, self.size = compute, size
