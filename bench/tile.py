@@ -3,10 +3,10 @@
     .venv/bin/python bench/tile.py var/bench/idx-100k var/bench/tile-1m --copies 10
     .venv/bin/python bench/tile.py --time var/bench/tile-1m --rounds 3
 
-Copy ``k`` of document ``d`` is document ``k × N + d``: every term's postings, positions,
-place keys and facet values repeat once per copy, the term dictionaries and facet keys stay
-as they are, and the scores are written again for the larger collection (the same
-``write_scores`` as a build). Only the arrays are made, no Whoosh segments, so ``--time``
+Copy ``k`` of document ``d`` is document ``k × N + d``: every term's postings, positions
+and facet values repeat once per copy, the term dictionaries and facet keys stay
+as they are, and the place keys and scores are written from the copied postings (the same
+``write_derived`` as a build). Only the arrays are made, no Whoosh segments, so ``--time``
 runs the array executor alone over the scale mix (parse, match, score, count facets, rank;
 no stored paragraphs, no highlighting) and reports CPU time per query. A real corpus of
 ``K × N`` paragraphs has more distinct words and units than ``K`` copies; the copies keep
@@ -35,7 +35,7 @@ from bench.stats import percentile  # noqa: E402
 def tile(index: Path, out: Path, copies: int) -> None:
     """Write ``copies`` copies of ``index``'s live generation's arrays into ``out/arrays``."""
     from search.engine.ranking import ranges
-    from search.store.array_writer import write_scores
+    from search.store.array_writer import write_derived
     from search.store.arrays import ARRAYS_DIR, LAYOUT_VERSION, META_FILE, MULTI, NUMBERS, PLACES
     from search.store.generation import current
 
@@ -62,10 +62,8 @@ def tile(index: Path, out: Path, copies: int) -> None:
         np.cumsum(tf, out=starts[1:])
         taken = ranges(pos_start[source], pos_start[source + 1])
         pos, chars = np.asarray(part(f"{field}.pos"))[taken], np.asarray(part(f"{field}.chars"))[taken]
-        where = pos if PLACES[field] == "pos" else chars[:, 0]
         for name, values in (("post_start", post_start * k), ("post_doc", docs), ("post_tf", tf),
                              ("pos_start", starts), ("pos", pos), ("chars", chars),
-                             ("place", (np.repeat(docs.astype(np.int64), tf) << 32) | where),
                              ("length_byte", np.tile(part(f"{field}.length_byte"), k))):
             save(f"{field}.{name}", values)
         for name in ("terms.off", "terms.utf8"):
@@ -88,8 +86,8 @@ def tile(index: Path, out: Path, copies: int) -> None:
     save("ids.utf8", ids)
     save("ids_sorted", np.arange(n * k, dtype=np.int32))
     lengths = {name: total * k for name, total in meta["lengths"].items()}
-    for field in PLACES:
-        write_scores(dst, field, n * k, lengths[field])
+    for field in PLACES:  # place keys and scores from the copied postings, as a build writes them
+        write_derived(dst, field, n * k, lengths[field])
     (dst / META_FILE).write_text(json.dumps({"layout": LAYOUT_VERSION, "documents": n * k,
                                              "lengths": lengths}))
 

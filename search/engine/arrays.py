@@ -36,12 +36,9 @@ from search.engine.execution import Execution, Request
 from search.engine.ranking import ranges
 from search.engine.reference import bigrams_of
 from search.engine.rewrite import B, K1
-from search.store import scoring
 from search.query import form as F
 from search.store.arrays import PLACES, Arrays
 from search.store.schema import BIGRAM_BOOST
-
-FIELD_BOOSTS = scoring.FIELD_BOOSTS
 
 
 @dataclass(frozen=True)
@@ -156,7 +153,7 @@ class LeafMemo:
             return found
 
     def put(self, node: F.Node, found: Hits) -> None:
-        size = found.docs.nbytes + found.scores.nbytes + 200  # arrays and their headers
+        size = _held_bytes(found)
         if size * 8 > self.budget:
             return
         for part in (found.docs, found.scores):
@@ -168,7 +165,12 @@ class LeafMemo:
             self.used += size
             while self.used > self.budget:
                 _, old = self._entries.popitem(last=False)
-                self.used -= old.docs.nbytes + old.scores.nbytes + 200
+                self.used -= _held_bytes(old)
+
+
+def _held_bytes(hits: Hits) -> int:
+    """What a memo entry takes: its two arrays and their headers."""
+    return hits.docs.nbytes + hits.scores.nbytes + 200
 
 
 def memo_budget() -> int:
@@ -189,9 +191,6 @@ class ArrayExecutor:
         self.memo = LeafMemo(memo_budget() if memo is None else memo)
         self.live_docs = np.flatnonzero(arrays.live).astype(np.int32)
         self.all_live = len(self.live_docs) == len(arrays.live)  # no deletions to drop
-        documents = max(arrays.doc_count, 1)  # an empty index has nothing to average
-        self.average = {name: scoring.mean_length(field.total_length, documents)
-                        for name, field in arrays.fields.items()}
         norm = arrays.numbers["norm_length"]
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
         self._facet_totals: dict[str, np.ndarray] = {}
@@ -249,10 +248,10 @@ class ArrayExecutor:
     def term(self, fieldname: str, text: str) -> Hits:
         """The unboosted hits of one term of any field."""
         if fieldname in self.arrays.fields:
-            row = self.arrays.fields[fieldname].term(text)
+            field = self.arrays.fields[fieldname]
+            row = field.term(text)
             if row < 0:
                 return EMPTY
-            field = self.arrays.fields[fieldname]
             rows, docs, _ = field.postings(row)
             # Written at build time through the same function as bm25() (search.store.scoring).
             return Hits(np.asarray(docs), field.post_score[rows])

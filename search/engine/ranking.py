@@ -191,7 +191,7 @@ def _named(arrays, facet: str, counts: np.ndarray) -> "FacetCounts":
 def key_counts(arrays, facet: str, docs: np.ndarray) -> np.ndarray:
     """How many of ``docs`` hold each key of ``facet``, by ordinal."""
     column = arrays.keywords[facet]
-    combinations = column.combinations if column.multi else None
+    combinations = column.combinations  # None for a single-valued column or one of many keys
     if combinations is not None:  # few combinations of keys: count those, then the keys
         combination, holds = combinations
         counts = np.bincount(combination[docs], minlength=len(holds)).astype(np.float64)
