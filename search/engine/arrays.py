@@ -287,13 +287,12 @@ class ArrayExecutor:
         (``str.find``'s answer, across punctuation too, which consecutive positions are
         not). Of the coverings, the one with the fewest postings is read.
         """
-        field = self.arrays.fields[fieldname]
-        words = bigrams_of(text)
-        rows = [field.term(w) for w in words]
-        if min(rows) < 0:
-            return EMPTY.docs, EMPTY.docs
         if PLACES[fieldname] != "char":
             raise ValueError(f"{fieldname} keys its occurrences by position, not character")
+        field = self.arrays.fields[fieldname]
+        rows = [field.term(w) for w in bigrams_of(text)]
+        if min(rows) < 0:
+            return EMPTY.docs, EMPTY.docs
         offsets = _cheapest_cover([field.df(row) for row in rows])
         return _keyed(field, [rows[i] for i in offsets], offsets)
 
