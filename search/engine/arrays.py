@@ -21,7 +21,6 @@ nothing too), so a partial answer only ever holds true matches.
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -35,10 +34,9 @@ from search.engine import ranking
 from search.engine.execution import Execution, Request
 from search.engine.ranking import ranges
 from search.engine.reference import bigrams_of
-from search.engine.rewrite import B, K1
 from search.query import form as F
 from search.store.arrays import PLACES, Arrays
-from search.store.schema import BIGRAM_BOOST
+from search.store.scoring import substring_bm25, substring_weight
 
 
 @dataclass(frozen=True)
@@ -321,12 +319,9 @@ class ArrayExecutor:
         docs, tf = _non_overlapping(docs, starts, node.text)
         if not len(docs):
             return EMPTY
-        n, total = len(docs), self.arrays.doc_count
-        idf = math.log(1 + (total - n + 0.5) / (n + 0.5))
-        weight = BIGRAM_BOOST * node.boost * idf
+        weight = substring_weight(self.arrays.doc_count, len(docs), node.boost)
         length = self.arrays.numbers["norm_length"][docs]
-        tf = tf.astype(np.float64)
-        return Hits(docs, weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self.norm_average)))
+        return Hits(docs, substring_bm25(weight, tf.astype(np.float64), length, self.norm_average))
 
     def term_chars(self, fieldname: str, term: str, targets: list[int]):
         """(docnum, {position: (start, end)}) for each of ``targets`` (ascending) holding

@@ -13,14 +13,11 @@ documents, scored like a BM25 term on the bigram field (:func:`substring_scores`
 
 from __future__ import annotations
 
-import math
-
 from whoosh import matching
 from whoosh import query as Q
 
 from search.query import form as F
-from search.store.schema import BIGRAM_BOOST
-from search.store.scoring import B, K1  # the BM25 constants Whoosh uses by default
+from search.store.scoring import substring_bm25, substring_weight
 
 CACHE_SIZE = 4096  # substrings remembered before the cache starts afresh
 
@@ -94,10 +91,8 @@ def _scores(text: str, texts: list[str], average: float, boost: float) -> dict[i
     counts = {n: t.count(text) for n, t in enumerate(texts) if text in t}
     if not counts:
         return {}
-    idf = math.log(1 + (len(texts) - len(counts) + 0.5) / (len(counts) + 0.5))
-    weight = BIGRAM_BOOST * boost * idf
-    return {n: weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * len(texts[n]) / average))
-            for n, tf in counts.items()}
+    weight = substring_weight(len(texts), len(counts), boost)
+    return {n: substring_bm25(weight, tf, len(texts[n]), average) for n, tf in counts.items()}
 
 
 def limit_prefixes(node: F.Node, reader, cap: int = F.PREFIX_CAP) -> F.Node:

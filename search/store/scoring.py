@@ -38,3 +38,16 @@ def bm25(term_idf: float, tf: np.ndarray, boost: float, lengths_term: np.ndarray
     """Whoosh's bm25() of one term's postings, operation for operation."""
     weight = (tf * boost).astype(np.float32).astype(np.float64)
     return term_idf * ((weight * (K1 + 1)) / (weight + lengths_term))
+
+
+def substring_weight(documents: int, matching: int, boost: float) -> float:
+    """A substring's weight, scored as one bigram-field term: its boost times BM25's
+    probabilistic idf over the ``matching`` of ``documents`` documents."""
+    idf = math.log(1 + (documents - matching + 0.5) / (matching + 0.5))
+    return BIGRAM_BOOST * boost * idf
+
+
+def substring_bm25(weight: float, tf, length, mean: float):
+    """A substring's BM25 in documents where it occurs ``tf`` times in a normalised text of
+    ``length`` characters (floats or numpy arrays alike, the same operations in order)."""
+    return weight * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / mean))
