@@ -186,8 +186,12 @@ def test_a_substring_is_found_where_the_text_spells_it_not_across_punctuation(tm
 
     parsed = parse_corpus(corpus_dir)
     doc = (parsed[0] if isinstance(parsed, tuple) else parsed)[0]
-    texts = ["打击犯罪，罪合作。", "加强犯罪合作与犯罪合作。", "犯罪合作犯罪合作犯罪合作", "合作打击犯罪"]
+    # The last two: one paragraph ends in 犯罪, the next begins with 罪合作 (read on from the
+    # first's last bigram, 犯罪 罪合 合作 would follow each other: no match across).
+    texts = ["打击犯罪，罪合作。", "加强犯罪合作与犯罪合作。", "犯罪合作犯罪合作犯罪合作", "合作打击犯罪",
+             "罪合作与协调"]
     unit = doc.units[0]
+    assert len(unit.paragraphs) >= len(texts)
     paras = [dataclasses.replace(p, text=t, links=[], change=None)
              for p, t in zip(unit.paragraphs, texts)]
     small = dataclasses.replace(doc, units=[dataclasses.replace(unit, paragraphs=paras)])

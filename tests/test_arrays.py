@@ -142,6 +142,29 @@ def test_places_key_each_occurrence_by_its_document_and_position_or_start(opened
         assert np.all(np.diff(field.places(row)) >= 0)
 
 
+def test_the_forward_index_holds_at_each_character_the_term_whoosh_starts_there(opened):
+    # Read from Whoosh's own postings: every occurrence of every term of the bigram field,
+    # by document and start character; every other character of a document holds -1.
+    arrays, ix = opened
+    field = arrays.fields["text_bigram"]
+    assert arrays.fields["text"].fwd is None  # keyed by position: no forward index
+    expected = {}
+    with ix.reader() as reader:
+        for row, term in enumerate(field.terms):
+            for doc, _weight, occurrences in _whoosh_postings(reader, "text_bigram", term):
+                for _pos, start, _end in occurrences:
+                    assert (doc, start) not in expected
+                    expected[doc, start] = row
+    assert len(expected) == len(field.place) == 76_146  # the shipped corpus's occurrences
+    for doc in range(arrays.doc_count):
+        lo, hi = int(field.fwd_start[doc]), int(field.fwd_start[doc + 1])
+        held = {start: expected[doc, start] for start in range(hi - lo) if (doc, start) in expected}
+        assert (hi - lo) == (max(held) + 1 if held else 0)
+        row = field.fwd[lo:hi]
+        assert {i: int(t) for i, t in enumerate(row.tolist()) if t >= 0} == held
+    assert len(field.fwd) == field.fwd_start[-1]
+
+
 def test_phrases_and_substrings_are_where_the_postings_and_the_texts_put_them(opened):
     from search.analysis import normalize
     from search.engine.arrays import ArrayExecutor

@@ -279,11 +279,13 @@ class ArrayExecutor:
     def spelled(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(docnum, start character) of every place the normalised text spells ``text``.
 
-        ``text`` of two or more characters is found through its bigrams' start characters:
-        the bigram at offset ``i`` starting at character ``c + i`` puts ``text[i:i+2]`` at
-        ``c + i``, so bigrams covering every character of ``text`` prove it is there
-        (``str.find``'s answer, across punctuation too, which consecutive positions are
-        not). Of the coverings, the one with the fewest postings is read.
+        ``text`` of two or more characters is found through its bigrams: the bigram at
+        offset ``i`` starting at character ``c + i`` puts ``text[i:i+2]`` at ``c + i``, so
+        bigrams covering every character of ``text`` prove it is there (``str.find``'s
+        answer, across punctuation too, which consecutive positions are not). The rarest
+        bigram's place keys are the candidates; each other bigram of a covering is checked
+        by reading the forward index (``F.fwd``) where it would start: one read per
+        candidate, within the candidate's document.
         """
         if PLACES[fieldname] != "char":
             raise ValueError(f"{fieldname} keys its occurrences by position, not character")
@@ -291,8 +293,17 @@ class ArrayExecutor:
         rows = [field.term(w) for w in bigrams_of(text)]
         if min(rows) < 0:
             return EMPTY.docs, EMPTY.docs
-        offsets = _cheapest_cover([field.df(row) for row in rows])
-        return _keyed(field, [rows[i] for i in offsets], offsets)
+        first = min(range(len(rows)), key=lambda i: (field.occurrence_count(rows[i]), i))
+        keys = np.asarray(field.places(rows[first]), dtype=np.int64)
+        docs, starts = keys >> 32, (keys & 0xFFFFFFFF) - first
+        # Where text would begin in the forward index; the whole of it within the document.
+        at = field.fwd_start[docs] + starts
+        keep = (starts >= 0) & (at + len(rows) - 1 < field.fwd_start[docs + 1])
+        docs, starts, at = docs[keep], starts[keep], at[keep]
+        for i in _covering(len(rows), first):
+            found = field.fwd[at + i] == rows[i]
+            docs, starts, at = docs[found], starts[found], at[found]
+        return docs.astype(np.int32), starts
 
     def phrase(self, node: F.Phrase) -> Hits:
         """Documents holding the phrase, scored as the sum of its words' BM25."""
@@ -423,25 +434,14 @@ def _gathered(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
     return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
 
 
-def _cheapest_cover(costs: list[int]) -> list[int]:
-    """Offsets of bigrams covering every character of a text, fewest postings in all.
-
-    Bigram ``i`` covers characters ``i`` and ``i + 1`` (``costs[i]`` postings); the next
-    uncovered character ``u`` is covered by the bigram at ``u − 1`` or ``u``.
-    """
-    last = len(costs)  # characters 0 … last
-    best: dict[int, tuple[int, list[int]]] = {}
-    for u in range(last + 1, -1, -1):
-        if u > last:
-            best[u] = (0, [])
-            continue
-        options = []
-        for i in (u - 1, u):
-            if 0 <= i < last:
-                cost, rest = best[i + 2]
-                options.append((cost + costs[i], [i] + rest))
-        best[u] = min(options)
-    return best[0][1]
+def _covering(bigrams: int, first: int) -> list[int]:
+    """Offsets of bigrams which, with the one at ``first``, cover every character of a text
+    of ``bigrams + 1`` characters (bigram ``i`` covers characters ``i`` and ``i + 1``): every
+    second one away from ``first`` on each side, the last ones moved in to the text's ends."""
+    last = bigrams - 1
+    left = [max(i, 0) for i in range(first - 2, -2, -2)]
+    right = [min(i, last) for i in range(first + 2, last + 2, 2)]
+    return sorted(set(left + right))
 
 
 def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):

@@ -151,9 +151,50 @@ def write_places(directory: Path, name: str) -> None:
 
 def write_derived(directory: Path, name: str, documents: int, total_length: int) -> None:
     """Write what text field ``name``'s saved postings give once the whole index is known:
-    ``F.place`` and ``F.post_score`` (BM25 takes the index's document count and lengths)."""
+    ``F.place`` and ``F.post_score`` (BM25 takes the index's document count and lengths),
+    and for a field keyed by start character ``F.fwd_start`` and ``F.fwd``."""
     write_places(directory, name)
     write_scores(directory, name, documents, total_length)
+    if PLACES[name] == "char":
+        write_forward(directory, name, documents)
+
+
+def write_forward(directory: Path, name: str, documents: int) -> None:
+    """Write ``F.fwd_start`` and ``F.fwd`` of text field ``name`` (keyed by start character)
+    from its place keys: each document's characters in turn, each holding the term row of
+    the occurrence that starts there, -1 where none does. A substring's candidates are then
+    checked bigram by bigram with one read each instead of a search in the bigram's keys.
+
+    Raises ValueError if two occurrences start at one character (a field keyed by
+    position, not character).
+    """
+    part = lambda p: load(directory, f"{name}.{p}")  # noqa: E731
+    place, post_start, pos_start = part("place"), part("post_start"), part("pos_start")
+    total = len(place)
+    span = np.zeros(documents, dtype=np.int64)  # each document's last start character + 1
+    for lo in range(0, total, PLACE_CHUNK):
+        keys = np.asarray(place[lo:lo + PLACE_CHUNK])
+        np.maximum.at(span, keys >> 32, (keys & 0xFFFFFFFF) + 1)
+    starts = np.zeros(documents + 1, dtype=np.int64)
+    np.cumsum(span, out=starts[1:])
+    np.save(directory / f"{name}.fwd_start.npy", starts)
+    path = directory / f"{name}.fwd.npy"
+    if not starts[-1]:
+        np.save(path, np.empty(0, dtype=np.int32))
+        return
+    out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int32, shape=(int(starts[-1]),))
+    out[:] = -1
+    first_of_term = np.asarray(pos_start)[np.asarray(post_start)]  # each term's first occurrence
+    for lo in range(0, total, PLACE_CHUNK):
+        keys = np.asarray(place[lo:lo + PLACE_CHUNK])
+        terms = np.searchsorted(first_of_term, np.arange(lo, lo + len(keys)), side="right") - 1
+        out[starts[keys >> 32] + (keys & 0xFFFFFFFF)] = terms
+    filled = sum(int(np.count_nonzero(out[lo:lo + PLACE_CHUNK] >= 0))
+                 for lo in range(0, len(out), PLACE_CHUNK))
+    out.flush()
+    del out
+    if filled != total:
+        raise ValueError(f"{name}: {total - filled} occurrences start where another does")
 
 
 def write_scores(directory: Path, name: str, documents: int, total_length: int) -> None:

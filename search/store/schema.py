@@ -18,7 +18,8 @@ BIGRAM_BOOST = 0.4
 
 # Bumped whenever fields change: an index written with another layout must be rebuilt.
 # 5: the arrays gained each occurrence's place key and each posting's score (layout 2).
-SCHEMA_VERSION = "5"
+# 6: the bigram field's forward index (layout 3).
+SCHEMA_VERSION = "6"
 # Written beside the segments: unit records (the unit view) and the build stamp.
 UNITS_FILE = "units.json"
 LINKS_FILE = "links.json"  # lineage: paragraph links and unit relations (index.lineage_file)
