@@ -79,7 +79,7 @@ class Dense:
 
     @cached_property
     def docs(self) -> np.ndarray:
-        return np.flatnonzero(self.held).astype(np.int32)
+        return np.flatnonzero(self.held)  # intp: what numpy indexes by, so kept as it comes
 
     @cached_property
     def scores(self) -> np.ndarray:
@@ -520,12 +520,18 @@ class _Run:
         if isinstance(node, F.Maybe):
             required = self.eval(node.required)
             optional = self.eval(node.optional)
+            if isinstance(required, Dense):  # over all documents: add where it holds a hit
+                sums = required.sums.copy()
+                docs = optional.docs.astype(np.intp)
+                keep = required.held[docs]
+                np.add.at(sums, docs[keep], optional.scores[keep])
+                return Dense(sums, required.held).times(node.boost)
             # Each optional hit looked up among the required (usually far more of them).
             scores = required.scores.copy()
             if len(optional) and len(required):
                 at = np.minimum(np.searchsorted(required.docs, optional.docs), len(required) - 1)
                 found = required.docs[at] == optional.docs
-                scores[at[found]] += optional.scores[found]
+                np.add.at(scores, at[found], optional.scores[found])
             return Hits(required.docs, scores).times(node.boost)
         raise TypeError(f"no array form for {type(node).__name__}")
 
@@ -569,11 +575,14 @@ def _union(children: list[Hits], need: int, size: int) -> Hits:
                 else:
                     held += child.held
             else:
-                sums[child.docs] += child.scores
+                # ufunc.at (unbuffered) is faster than a gather, add and scatter (``+=``), and
+                # numpy indexes by intp: int32 docnums are converted once, not chunk by chunk.
+                docs = child.docs.astype(np.intp)
+                np.add.at(sums, docs, child.scores)
                 if need == 1:
-                    held[child.docs] = True
+                    held[docs] = True
                 else:
-                    held[child.docs] += 1
+                    np.add.at(held, docs, 1)
         if need > 1:
             held = held >= need
             sums *= held  # a document matched by too few children is no hit: score 0.0

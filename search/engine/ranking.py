@@ -25,7 +25,8 @@ OP_BOOST = execution.OP_BOOST  # read here at run time (tests patch it)
 def answer(executor, run, request: Request, hits) -> Execution:
     """The :class:`Execution` of ``hits`` for ``request``."""
     arrays = executor.arrays
-    docs = hits.docs
+    # intp, once: every gather below indexes by it (int32 docnums would be cast each time).
+    docs = np.asarray(hits.docs, dtype=np.intp)
     top = F.top_at_least(request.query)
     matched = _matched(executor, run, top, docs)
     full = len(docs) if matched is None else int((matched[0] == len(top.items)).sum())
@@ -51,7 +52,7 @@ def answer(executor, run, request: Request, hits) -> Execution:
         page=[int(d) for d in docs[ranked]],
         scores=[float(s) for s in boosted(ranked)] if scored else [0.0] * len(ranked),
         matched=[_indices(matched[2][i]) for i in ranked] if matched is not None else [() for _ in ranked],
-        facets=facet_table(executor, docs, request.facets),
+        facets=facet_table(executor, docs, request.facets, getattr(hits, "held", None)),
         partial=run.partial,
     )
 
@@ -114,7 +115,7 @@ def _matched_by_table(executor, children, docs, live):
         if hasattr(child, "held"):  # a dense union's hits: one vector operation
             bits |= child.held.astype(np.int64) << i
         else:
-            bits[child.docs] |= 1 << i
+            np.bitwise_or.at(bits, child.docs.astype(np.intp), 1 << i)  # see _union
         held = len(child) if executor.all_live else int(executor.arrays.live[child.docs].sum())
         weights.append(child_weight(held, live))
     combos = np.arange(1 << len(children))
@@ -157,17 +158,21 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
     return chosen[order][:wanted]
 
 
-def facet_table(executor, docs: np.ndarray, facets) -> dict[str, "FacetCounts"]:
+def facet_table(executor, docs: np.ndarray, facets, held=None) -> dict[str, "FacetCounts"]:
     """:func:`facet_counts` of each of ``facets``; over more than half the live documents,
-    the counts of all of them less those of the documents not in ``docs`` (fewer to read)."""
+    the counts of all of them less those of the documents not in ``docs`` (fewer to read).
+    ``held``, when given, is the boolean mask over all documents of the live ``docs``."""
     arrays = executor.arrays
     facets = tuple(facets)
     joint = arrays.joint(facets)
     whole = len(docs) * 2 > len(executor.live_docs)
     if whole:
-        rest = arrays.live.copy()
-        rest[docs] = False
-        rest = np.flatnonzero(rest)
+        if held is not None:
+            rest = np.flatnonzero(arrays.live & ~held)
+        else:
+            rest = arrays.live.copy()
+            rest[docs] = False
+            rest = np.flatnonzero(rest)
     counted = joint.counts(rest if whole else docs) if joint is not None else {}
     table = {}
     for facet in facets:
