@@ -35,7 +35,7 @@ from search.engine.execution import Execution, Request
 from search.engine.ranking import ranges
 from search.engine.reference import bigrams_of
 from search.query import form as F
-from search.store.arrays import PLACES, Arrays
+from search.store.arrays import PLACES, STACKED, Arrays
 from search.store.scoring import substring_bm25, substring_weight
 
 
@@ -282,28 +282,14 @@ class ArrayExecutor:
         ``text`` of two or more characters is found through its bigrams: the bigram at
         offset ``i`` starting at character ``c + i`` puts ``text[i:i+2]`` at ``c + i``, so
         bigrams covering every character of ``text`` prove it is there (``str.find``'s
-        answer, across punctuation too, which consecutive positions are not). The rarest
-        bigram's place keys are the candidates; each other bigram of a covering is checked
-        by reading the forward index (``F.fwd``) where it would start: one read per
-        candidate, within the candidate's document.
+        answer, across punctuation too, which consecutive positions are not); see
+        :func:`_keyed`.
         """
         if PLACES[fieldname] != "char":
             raise ValueError(f"{fieldname} keys its occurrences by position, not character")
         field = self.arrays.fields[fieldname]
         rows = [field.term(w) for w in bigrams_of(text)]
-        if min(rows) < 0:
-            return EMPTY.docs, EMPTY.docs
-        first = min(range(len(rows)), key=lambda i: (field.occurrence_count(rows[i]), i))
-        keys = np.asarray(field.places(rows[first]), dtype=np.int64)
-        docs, starts = keys >> 32, (keys & 0xFFFFFFFF) - first
-        # Where text would begin in the forward index; the whole of it within the document.
-        at = field.fwd_start[docs] + starts
-        keep = (starts >= 0) & (at + len(rows) - 1 < field.fwd_start[docs + 1])
-        docs, starts, at = docs[keep], starts[keep], at[keep]
-        for i in _covering(len(rows), first):
-            found = field.fwd[at + i] == rows[i]
-            docs, starts, at = docs[found], starts[found], at[found]
-        return docs.astype(np.int32), starts
+        return _keyed(field, rows, range(len(rows)), covering=True)
 
     def phrase(self, node: F.Phrase) -> Hits:
         """Documents holding the phrase, scored as the sum of its words' BM25."""
@@ -385,26 +371,42 @@ class ArrayExecutor:
         return Hits(docs, np.zeros(len(docs)))
 
 
-def _keyed(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, start) where each term ``rows[k]`` occurs at ``start + offsets[k]``, read
-    from the field's ``place`` keys (positions or start characters).
+def _keyed(field, rows: list[int], offsets, covering: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(docnum, start) where each term ``rows[k]`` occurs at ``start + offsets[k]`` (positions
+    or start characters, as the field's ``place`` keys hold them).
 
-    The rarest term's keys, moved back by its offset, are the candidates; each other
-    term keeps those whose key plus its offset is in its own (ascending) slice: a binary
-    search per candidate, whatever the other term's frequency.
+    The place keys of the term with the fewest occurrences, moved back by its offset, are
+    the candidates; each other term is checked by reading the forward index (``F.fwd``)
+    where it would stand, within the candidate's document. A place several terms share
+    (:data:`STACKED`) is looked up in the term's own keys instead. With ``covering`` (a
+    substring's bigrams at offsets ``0 … n-1``), only bigrams covering every character
+    are checked.
     """
     if not rows or min(rows) < 0:
         return EMPTY.docs, EMPTY.docs
-    order = sorted(range(len(rows)), key=lambda k: field.df(rows[k]))
-    first = order[0]
-    keys = np.asarray(field.places(rows[first]), dtype=np.int64)
-    if offsets[first]:
-        keys = keys[(keys & 0xFFFFFFFF) >= offsets[first]] - offsets[first]
-    for k in order[1:]:
+    offsets = list(offsets)
+    first = min(range(len(rows)), key=lambda k: (field.occurrence_count(rows[k]), k))
+    keys = np.asarray(field.places(rows[first]), dtype=np.int64) - offsets[first]
+    # Where the phrase would begin in the forward index. Reads are not bounded to the
+    # candidate's document: one that runs into a neighbour's (or starts before its own)
+    # may match there, so the survivors are held to their documents at the end.
+    at = field.fwd_start[keys >> 32] + (keys & 0xFFFFFFFF)
+    checks = _covering(len(rows), first) if covering else [k for k in range(len(rows)) if k != first]
+    for k in checks:
         if not len(keys):
             break
-        keys = keys[_member(keys + offsets[k], field.places(rows[k]))]
-    keys = _distinct(keys)  # a term may stand twice at one position (a stacked inner word)
+        found = field.fwd.take(at + offsets[k], mode="clip")
+        stacked = found == STACKED
+        found = found == rows[k]
+        if stacked.any():  # a word and its inner words: search the term's keys
+            found[stacked] = _member(keys[stacked] + offsets[k], field.places(rows[k]))
+        keys, at = keys[found], at[found]
+    docs, starts = keys >> 32, keys & 0xFFFFFFFF
+    # Within the document: no start before it (moving back borrowed from the docnum: a
+    # start of 2**32 less a few) and the last word no further than its last place.
+    inside = (starts < 1 << 31) & (at + max(offsets) < field.fwd_start[docs + 1])
+    keys = _distinct(keys[inside])  # a term may stand twice at one position
+    # int32 docnums, as the postings hold them (a search in them then converts nothing).
     return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
 
 

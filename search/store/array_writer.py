@@ -21,7 +21,7 @@ from whoosh.util.numeric import length_to_byte
 from search.analysis import normalize
 from search.store.preanalysed import PreAnalysed
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
-                                 BYTE_TO_LENGTH, PLACES, TEXT_FIELDS, load)
+                                 BYTE_TO_LENGTH, PLACES, STACKED, TEXT_FIELDS, load)
 
 
 def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
@@ -152,26 +152,22 @@ def write_places(directory: Path, name: str) -> None:
 def write_derived(directory: Path, name: str, documents: int, total_length: int) -> None:
     """Write what text field ``name``'s saved postings give once the whole index is known:
     ``F.place`` and ``F.post_score`` (BM25 takes the index's document count and lengths),
-    and for a field keyed by start character ``F.fwd_start`` and ``F.fwd``."""
+    then the forward index ``F.fwd_start`` and ``F.fwd``."""
     write_places(directory, name)
     write_scores(directory, name, documents, total_length)
-    if PLACES[name] == "char":
-        write_forward(directory, name, documents)
+    write_forward(directory, name, documents)
 
 
 def write_forward(directory: Path, name: str, documents: int) -> None:
-    """Write ``F.fwd_start`` and ``F.fwd`` of text field ``name`` (keyed by start character)
-    from its place keys: each document's characters in turn, each holding the term row of
-    the occurrence that starts there, -1 where none does. A substring's candidates are then
-    checked bigram by bigram with one read each instead of a search in the bigram's keys.
-
-    Raises ValueError if two occurrences start at one character (a field keyed by
-    position, not character).
-    """
+    """Write ``F.fwd_start`` and ``F.fwd`` of text field ``name`` from its place keys: each
+    document's places (positions or start characters) in turn, each holding the term row
+    of the occurrence there, -1 where there is none and ``STACKED`` where several terms
+    stand (a word and its inner words). A phrase's or substring's candidates are checked
+    word by word with one read each instead of a search in each word's keys."""
     part = lambda p: load(directory, f"{name}.{p}")  # noqa: E731
     place, post_start, pos_start = part("place"), part("post_start"), part("pos_start")
     total = len(place)
-    span = np.zeros(documents, dtype=np.int64)  # each document's last start character + 1
+    span = np.zeros(documents, dtype=np.int64)  # each document's last place + 1
     for lo in range(0, total, PLACE_CHUNK):
         keys = np.asarray(place[lo:lo + PLACE_CHUNK])
         np.maximum.at(span, keys >> 32, (keys & 0xFFFFFFFF) + 1)
@@ -185,16 +181,19 @@ def write_forward(directory: Path, name: str, documents: int) -> None:
     out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int32, shape=(int(starts[-1]),))
     out[:] = -1
     first_of_term = np.asarray(pos_start)[np.asarray(post_start)]  # each term's first occurrence
-    for lo in range(0, total, PLACE_CHUNK):
-        keys = np.asarray(place[lo:lo + PLACE_CHUNK])
-        terms = np.searchsorted(first_of_term, np.arange(lo, lo + len(keys)), side="right") - 1
-        out[starts[keys >> 32] + (keys & 0xFFFFFFFF)] = terms
-    filled = sum(int(np.count_nonzero(out[lo:lo + PLACE_CHUNK] >= 0))
-                 for lo in range(0, len(out), PLACE_CHUNK))
+
+    def occurrences():  # (slot in out, term row) of each occurrence, chunk by chunk
+        for lo in range(0, total, PLACE_CHUNK):
+            keys = np.asarray(place[lo:lo + PLACE_CHUNK])
+            terms = np.searchsorted(first_of_term, np.arange(lo, lo + len(keys)), side="right") - 1
+            yield starts[keys >> 32] + (keys & 0xFFFFFFFF), terms.astype(np.int32)
+
+    for slots, terms in occurrences():
+        out[slots] = terms
+    for slots, terms in occurrences():  # a slot written by two terms: the first one differs
+        out[slots[out[slots] != terms]] = STACKED
     out.flush()
     del out
-    if filled != total:
-        raise ValueError(f"{name}: {total - filled} occurrences start where another does")
 
 
 def write_scores(directory: Path, name: str, documents: int, total_length: int) -> None:

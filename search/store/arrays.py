@@ -33,12 +33,14 @@ schema's analyzer in index mode, stop words dropped):
 ``F.post_score``       float64 each posting's BM25 score, as the executor computes it
                                (``search.store.scoring``: a generation's statistics
                                never change, so neither does a posting's score)
-``F.fwd_start``        int64   ``N + 1``, fields keyed by start character only: document
-                               ``d``'s characters are rows ``fwd_start[d] … fwd_start[d+1]``
-                               of ``F.fwd`` (up to its last start character)
-``F.fwd``              int32   the forward index: the term row of the occurrence starting
-                               at each character, ``-1`` where none starts (substrings
-                               check their candidates' other bigrams by one read each)
+``F.fwd_start``        int64   ``N + 1``: document ``d``'s places (positions or start
+                               characters, up to its last) are rows
+                               ``fwd_start[d] … fwd_start[d+1]`` of ``F.fwd``
+``F.fwd``              int32   the forward index: the term row of the occurrence at each
+                               place, ``-1`` where none is and :data:`STACKED` where
+                               several terms are (a word and its inner words; never in
+                               ``text_bigram``): phrases and substrings check their
+                               candidates' other words by one read each
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
@@ -67,6 +69,7 @@ from search.store.schema import FACETS
 ARRAYS_DIR = "arrays"
 META_FILE = "meta.json"
 LAYOUT_VERSION = 3  # 2: F.place and F.post_score; 3: F.fwd_start and F.fwd
+STACKED = -2  # F.fwd at a place several terms share
 # What F.place holds per text field: word positions (phrases) or start characters (substrings).
 PLACES = {"text": "pos", "text_bigram": "char"}
 TEXT_FIELDS: tuple[str, ...] = ("text", "text_bigram")
@@ -181,8 +184,8 @@ class TextField:
     total_length: int
     place: np.ndarray  # see F.place
     post_score: np.ndarray  # see F.post_score
-    fwd_start: np.ndarray | None = None  # see F.fwd_start (fields keyed by character)
-    fwd: np.ndarray | None = None  # see F.fwd
+    fwd_start: np.ndarray  # see F.fwd_start
+    fwd: np.ndarray  # see F.fwd
 
     def places(self, row: int) -> np.ndarray:
         """The ``place`` keys of term ``row``'s occurrences, ascending."""
@@ -339,10 +342,9 @@ class Arrays:
     def _text_field(self, name: str, total: int) -> TextField:
         d = self.directory
         parts = ("post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")
-        forward = {p: load(d, f"{name}.{p}") for p in ("fwd_start", "fwd")} if PLACES[name] == "char" else {}
         return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in parts),
-                         total_length=total, place=load(d, f"{name}.place"),
-                         post_score=load(d, f"{name}.post_score"), **forward)
+                         total_length=total, **{p: load(d, f"{name}.{p}") for p in
+                                                ("place", "post_score", "fwd_start", "fwd")})
 
     def _keyword(self, name: str) -> Keyword:
         keys = Strings(self.directory, f"{name}.keys")
