@@ -146,7 +146,7 @@ def test_places_key_each_occurrence_by_its_document_and_position_or_start(opened
 def test_the_forward_index_holds_at_each_place_the_term_whoosh_puts_there(opened, fieldname):
     # Read from Whoosh's own postings: every occurrence of every term, by document and
     # position (text) or start character (text_bigram); where two terms share a position
-    # (a word and its inner words) the forward index says STACKED, where none is, -1.
+    # (a word and its inner words) the forward index sends a read to the stack table.
     from search.store.arrays import PLACES, STACKED
 
     arrays, ix = opened
@@ -160,13 +160,20 @@ def test_the_forward_index_holds_at_each_place_the_term_whoosh_puts_there(opened
     stacked = sum(len(rows) > 1 for rows in held.values())
     # The shipped corpus: no two bigrams start at one character; jieba's inner words stack.
     assert stacked == {"text": 5_929, "text_bigram": 0}[fieldname]
-    expected = {key: rows.pop() if len(rows) == 1 else STACKED for key, rows in held.items()}
+    def terms(value: int) -> set[int]:  # a term row, or a shared place's rows in the stack table
+        if value > STACKED:
+            return {value}
+        place = STACKED - value
+        return set(field.stack_term[field.stack_start[place]:field.stack_start[place + 1]].tolist())
+
     for doc in range(arrays.doc_count):
         lo, hi = int(field.fwd_start[doc]), int(field.fwd_start[doc + 1])
-        mine = {at: expected[doc, at] for at in range(hi - lo) if (doc, at) in expected}
+        mine = {at: held[doc, at] for at in range(hi - lo) if (doc, at) in held}
         assert (hi - lo) == (max(mine) + 1 if mine else 0)
-        assert {i: int(t) for i, t in enumerate(field.fwd[lo:hi].tolist()) if t != -1} == mine
+        assert {i: terms(t) for i, t in enumerate(field.fwd[lo:hi].tolist()) if t != -1} == mine
     assert len(field.fwd) == field.fwd_start[-1]
+    assert len(field.stack_start) == stacked + 1  # each shared place in the table once
+    assert len(field.stack_term) == sum(len(rows) for rows in held.values() if len(rows) > 1)
 
 
 def test_phrases_and_substrings_are_where_the_postings_and_the_texts_put_them(opened):
@@ -204,7 +211,7 @@ def test_phrases_and_substrings_are_where_the_postings_and_the_texts_put_them(op
         found[name] = found.get(name, 0) + bool(expected)
         if name == "text":
             field = arrays.fields[name]
-            through_stacked += sum(int(field.fwd[field.fwd_start[d] + p + i]) == STACKED
+            through_stacked += sum(int(field.fwd[field.fwd_start[d] + p + i]) <= STACKED
                                    for d, p in expected for i in range(1, len(phrase)))
     assert found == {"text": 5, "text_bigram": 2}  # not vacuous: all but one phrase are there
     assert through_stacked > 10

@@ -377,8 +377,8 @@ def _keyed(field, rows: list[int], offsets, covering: bool = False) -> tuple[np.
 
     The place keys of the term with the fewest occurrences, moved back by its offset, are
     the candidates; each other term is checked by reading the forward index (``F.fwd``)
-    where it would stand, within the candidate's document. A place several terms share
-    (:data:`STACKED`) is looked up in the term's own keys instead. With ``covering`` (a
+    where it would stand, within the candidate's document; a place several terms share
+    sends the read on to its terms in the stack table. With ``covering`` (a
     substring's bigrams at offsets ``0 … n-1``), only bigrams covering every character
     are checked.
     """
@@ -395,11 +395,14 @@ def _keyed(field, rows: list[int], offsets, covering: bool = False) -> tuple[np.
     for k in checks:
         if not len(keys):
             break
-        found = field.fwd.take(at + offsets[k], mode="clip")
-        stacked = found == STACKED
-        found = found == rows[k]
-        if stacked.any():  # a word and its inner words: search the term's keys
-            found[stacked] = _member(keys[stacked] + offsets[k], field.places(rows[k]))
+        read = field.fwd.take(at + offsets[k], mode="clip")
+        found = read == rows[k]
+        stacked = read <= STACKED
+        if stacked.any():  # a word and its inner words: the place's terms in the stack table
+            place = STACKED - read[stacked].astype(np.int64)
+            lo, hi = field.stack_start[place], field.stack_start[place + 1]
+            hit = field.stack_term[ranges(lo, hi)] == rows[k]
+            found[np.flatnonzero(stacked)[np.repeat(np.arange(len(place)), hi - lo)[hit]]] = True
         keys, at = keys[found], at[found]
     docs, starts = keys >> 32, keys & 0xFFFFFFFF
     # Within the document: no start before it (moving back borrowed from the docnum: a

@@ -161,9 +161,10 @@ def write_derived(directory: Path, name: str, documents: int, total_length: int)
 def write_forward(directory: Path, name: str, documents: int) -> None:
     """Write ``F.fwd_start`` and ``F.fwd`` of text field ``name`` from its place keys: each
     document's places (positions or start characters) in turn, each holding the term row
-    of the occurrence there, -1 where there is none and ``STACKED`` where several terms
-    stand (a word and its inner words). A phrase's or substring's candidates are checked
-    word by word with one read each instead of a search in each word's keys."""
+    of the occurrence there, -1 where there is none and ``STACKED - i`` where several terms
+    stand (a word and its inner words), ``i`` the place's row in ``F.stack_start`` and
+    ``F.stack_term``. A phrase's or substring's candidates are checked word by word with
+    one read each instead of a search in each word's keys."""
     part = lambda p: load(directory, f"{name}.{p}")  # noqa: E731
     place, post_start, pos_start = part("place"), part("post_start"), part("pos_start")
     total = len(place)
@@ -177,6 +178,8 @@ def write_forward(directory: Path, name: str, documents: int) -> None:
     path = directory / f"{name}.fwd.npy"
     if not starts[-1]:
         np.save(path, np.empty(0, dtype=np.int32))
+        np.save(directory / f"{name}.stack_start.npy", np.zeros(1, dtype=np.int64))
+        np.save(directory / f"{name}.stack_term.npy", np.empty(0, dtype=np.int32))
         return
     out = np.lib.format.open_memmap(path, mode="w+", dtype=np.int32, shape=(int(starts[-1]),))
     out[:] = -1
@@ -192,8 +195,21 @@ def write_forward(directory: Path, name: str, documents: int) -> None:
         out[slots] = terms
     for slots, terms in occurrences():  # a slot written by two terms: the first one differs
         out[slots[out[slots] != terms]] = STACKED
+    # The stack table: the distinct terms of each shared place, by place.
+    shared = [(slots[out[slots] == STACKED], terms[out[slots] == STACKED]) for slots, terms in occurrences()]
+    slots = np.concatenate([s for s, _ in shared]) if shared else np.empty(0, dtype=np.int64)
+    terms = np.concatenate([t for _, t in shared]) if shared else np.empty(0, dtype=np.int32)
+    order = np.lexsort((terms, slots))
+    slots, terms = slots[order], terms[order]
+    distinct = np.ones(len(slots), dtype=bool)
+    distinct[1:] = (slots[1:] != slots[:-1]) | (terms[1:] != terms[:-1])
+    slots, terms = slots[distinct], terms[distinct]
+    places = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]]) if len(slots) else np.empty(0, dtype=np.int64)
+    out[slots[places]] = STACKED - np.arange(len(places), dtype=np.int32)
     out.flush()
     del out
+    np.save(directory / f"{name}.stack_start.npy", np.append(places, len(slots)).astype(np.int64))
+    np.save(directory / f"{name}.stack_term.npy", terms.astype(np.int32))
 
 
 def write_scores(directory: Path, name: str, documents: int, total_length: int) -> None:

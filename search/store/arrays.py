@@ -37,10 +37,13 @@ schema's analyzer in index mode, stop words dropped):
                                characters, up to its last) are rows
                                ``fwd_start[d] … fwd_start[d+1]`` of ``F.fwd``
 ``F.fwd``              int32   the forward index: the term row of the occurrence at each
-                               place, ``-1`` where none is and :data:`STACKED` where
+                               place, ``-1`` where none is and ``STACKED - i`` where
                                several terms are (a word and its inner words; never in
                                ``text_bigram``): phrases and substrings check their
                                candidates' other words by one read each
+``F.stack_start``      int64   ``S + 1``: the terms of shared place ``i`` (ascending) are
+                               rows ``stack_start[i] … stack_start[i+1]`` of
+``F.stack_term``       int32   ``F.stack_term``
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
@@ -69,7 +72,7 @@ from search.store.schema import FACETS
 ARRAYS_DIR = "arrays"
 META_FILE = "meta.json"
 LAYOUT_VERSION = 3  # 2: F.place and F.post_score; 3: F.fwd_start and F.fwd
-STACKED = -2  # F.fwd at a place several terms share
+STACKED = -2  # F.fwd at the first place several terms share (then -3, -4 …)
 # What F.place holds per text field: word positions (phrases) or start characters (substrings).
 PLACES = {"text": "pos", "text_bigram": "char"}
 TEXT_FIELDS: tuple[str, ...] = ("text", "text_bigram")
@@ -186,6 +189,8 @@ class TextField:
     post_score: np.ndarray  # see F.post_score
     fwd_start: np.ndarray  # see F.fwd_start
     fwd: np.ndarray  # see F.fwd
+    stack_start: np.ndarray  # see F.stack_start
+    stack_term: np.ndarray  # see F.stack_term
 
     def places(self, row: int) -> np.ndarray:
         """The ``place`` keys of term ``row``'s occurrences, ascending."""
@@ -344,7 +349,8 @@ class Arrays:
         parts = ("post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")
         return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in parts),
                          total_length=total, **{p: load(d, f"{name}.{p}") for p in
-                                                ("place", "post_score", "fwd_start", "fwd")})
+                                                ("place", "post_score", "fwd_start", "fwd",
+                                                 "stack_start", "stack_term")})
 
     def _keyword(self, name: str) -> Keyword:
         keys = Strings(self.directory, f"{name}.keys")
