@@ -28,8 +28,8 @@ def answer(executor, run, request: Request, hits) -> Execution:
     # intp, once: every gather below indexes by it (int32 docnums would be cast each time).
     docs = np.asarray(hits.docs, dtype=np.intp)
     top = F.top_at_least(request.query)
-    matched = _matched(executor, run, top, docs)
-    full = len(docs) if matched is None else int((matched[0] == len(top.items)).sum())
+    matched = _matched(executor, run, top, docs)  # (keys of steps 1–2, full matches, bitmasks)
+    full = len(docs) if matched is None else matched[1]
     # Read for the rows a ranking key leaves tied, not for every hit (see top_k).
     date, order = arrays.numbers["date_rank"], arrays.numbers["doc_order"]
     newest = _Computed(lambda rows: -date[docs[rows]].astype(np.int64), len(docs))
@@ -43,8 +43,7 @@ def answer(executor, run, request: Request, hits) -> Execution:
         keys = [_Computed(lambda rows: -np.rint(boosted(rows) * SCALE).astype(np.int64), len(docs)),
                 newest, first]
         if matched is not None:
-            keys = [-matched[0], _Computed(lambda rows: -np.rint(matched[1][rows] * SCALE)
-                                           .astype(np.int64), len(docs))] + keys
+            keys = matched[0] + keys
     ranked = top_k(keys, request.start + request.size)[request.start:]
     scored = len(keys) >= 3  # ranked by relevance
     return Execution(
@@ -80,13 +79,15 @@ def _op_boosted(executor, hits):
 
 
 def _matched(executor, run, top, docs):
-    """(count, weight, bitmask) of the top AtLeast's children each hit matches, or None."""
+    """For the top AtLeast's children each hit matches: (the ranking keys of steps 1 and 2,
+    how many hits match them all, each hit's bitmask of them); None without one."""
     if top is None or id(top) not in run.children:
         return None
     live = len(executor.live_docs)
     children = run.children[id(top)]
     if len(children) <= TABLED_CHILDREN:
         return _matched_by_table(executor, children, docs, live)
+    # Many concepts: each hit's count and weight (steps 1 and 2), child by child.
     count = np.zeros(len(docs), dtype=np.int64)
     weight = np.zeros(len(docs))
     mask = np.zeros(len(docs), dtype=object if len(top.items) > 62 else np.int64)
@@ -99,7 +100,8 @@ def _matched(executor, run, top, docs):
         count += found
         weight += found * child_weight(len(child_docs), live)
         mask = mask + found * (1 << i)
-    return count, weight, mask
+    keys = [-count, _Computed(lambda rows: -np.rint(weight[rows] * SCALE).astype(np.int64), len(docs))]
+    return keys, int((count == len(children)).sum()), mask
 
 
 TABLED_CHILDREN = 12  # up to this many concepts, every combination's count and weight is tabled
@@ -107,15 +109,16 @@ TABLED_CHILDREN = 12  # up to this many concepts, every combination's count and 
 
 def _matched_by_table(executor, children, docs, live):
     """``_matched`` for a few children: each document's bitmask of children, scattered once
-    per child over all documents, then each combination's count and weight looked up (the
-    weights summed in children order, as the loop over children sums them)."""
-    bits = np.zeros(executor.arrays.doc_count, dtype=np.int64)
+    per child over all documents; each combination's count and weight (the weights summed
+    in children order, as the loop over children sums them) ranked once, so steps 1 and 2
+    are one small key: the rank of the hit's combination."""
+    bits = np.zeros(executor.arrays.doc_count, dtype=np.uint16)  # TABLED_CHILDREN ≤ 16
     weights = []
     for i, child in enumerate(children):
         if hasattr(child, "held"):  # a dense union's hits: one vector operation
-            bits |= child.held.astype(np.int64) << i
+            bits |= child.held.view(np.uint8).astype(np.uint16) << i
         else:
-            np.bitwise_or.at(bits, child.docs.astype(np.intp), 1 << i)  # see _union
+            np.bitwise_or.at(bits, child.docs.astype(np.intp), np.uint16(1 << i))  # see _union
         held = len(child) if executor.all_live else int(executor.arrays.live[child.docs].sum())
         weights.append(child_weight(held, live))
     combos = np.arange(1 << len(children))
@@ -124,8 +127,35 @@ def _matched_by_table(executor, children, docs, live):
         found = (combos >> i) & 1
         count += found
         weight += found * w
+    # Each combination's rank under (most children, heaviest), equal keys sharing a rank.
+    most, heaviest = -count, -np.rint(weight * SCALE).astype(np.int64)
+    order = np.lexsort((heaviest, most))
+    step = np.ones(len(order), dtype=np.int64)
+    step[0] = 0
+    step[1:] = (most[order][1:] != most[order][:-1]) | (heaviest[order][1:] != heaviest[order][:-1])
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.cumsum(step)
     mask = bits[docs]
-    return count[mask], weight[mask], mask
+    full = int(np.count_nonzero(mask == len(combos) - 1))
+    return [Small(rank[mask], int(rank.max()) + 1)], full, mask
+
+
+class Small:
+    """A ranking key of few distinct values ``0 … size-1``: top_k counts them (bincount)
+    rather than partitioning."""
+
+    def __init__(self, values: np.ndarray, size: int):
+        self.values, self.size = values, size
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, rows) -> np.ndarray:
+        return self.values[rows]
+
+    def kth(self, values: np.ndarray, k: int) -> int:
+        """The ``k``-th smallest (from 1) of ``values``, some of this key's."""
+        return int(np.searchsorted(np.cumsum(np.bincount(values, minlength=self.size)), k))
 
 
 def _indices(bits) -> tuple[int, ...]:
@@ -148,7 +178,7 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
         if rows is not None and len(rows) <= k:
             break
         values = key[:] if rows is None else key[rows]
-        kth = np.partition(values, k - 1)[k - 1]
+        kth = key.kth(values, k) if isinstance(key, Small) else np.partition(values, k - 1)[k - 1]
         below = values < kth
         certain.append(np.flatnonzero(below) if rows is None else rows[below])
         k -= int(np.count_nonzero(below))
