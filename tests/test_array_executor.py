@@ -260,3 +260,21 @@ def test_deleted_documents_are_no_hits_and_count_in_no_facet(real_index):
                 key = arrays.keywords["kind"].names[arrays.keywords["kind"].ord[d]]
                 kinds[key] = kinds.get(key, 0) + 1
             assert dict(found.facets["kind"]) == kinds, (query, filters)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 200_000), k=st.integers(1, 60), distinct=st.sampled_from([1, 3, 50, 10**6]),
+       seed=st.integers(0, 2**32 - 1))
+def test_the_page_is_the_k_smallest_however_many_rows_and_ties(n, k, distinct, seed):
+    # Over 2**15 rows the k-th value is found among the rows under the blocks' least
+    # values; with two keys, ties of the first go on to the second (unique per row).
+    from search.engine.ranking import Small, top_k
+
+    rng = np.random.default_rng(seed)
+    first = rng.integers(0, distinct, n)
+    second = rng.permutation(n)
+    expected = np.lexsort((second, first))[:k]
+    assert top_k([first, second], k).tolist() == expected.tolist()
+    if n:  # a key of few values, counted rather than partitioned
+        small = rng.integers(0, 4, n)
+        assert top_k([Small(small, 4), second], k).tolist() == np.lexsort((second, small))[:k].tolist()

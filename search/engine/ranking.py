@@ -178,7 +178,7 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
         if rows is not None and len(rows) <= k:
             break
         values = key[:] if rows is None else key[rows]
-        kth = key.kth(values, k) if isinstance(key, Small) else np.partition(values, k - 1)[k - 1]
+        kth = key.kth(values, k) if isinstance(key, Small) else _kth(values, k)
         below = values < kth
         certain.append(np.flatnonzero(below) if rows is None else rows[below])
         k -= int(np.count_nonzero(below))
@@ -186,6 +186,27 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
     chosen = np.concatenate(certain + [rows if rows is not None else np.arange(n)])
     order = np.lexsort(tuple(key[chosen] for key in reversed(keys)))
     return chosen[order][:wanted]
+
+
+def _kth(values: np.ndarray, k: int):
+    """The ``k``-th smallest (from 1) of ``values``.
+
+    Over many values, the blocks' least values first: at least ``k`` values are at most the
+    ``k``-th smallest of those (one per block), so the answer is among the values below it,
+    commonly a few times ``k``, and only those are partitioned.
+    """
+    n = len(values)
+    if n >= KTH_BLOCKED:
+        block = n // (KTH_BLOCKS_PER_K * k) or 1
+        least = np.minimum.reduceat(values, np.arange(0, n, block))
+        if len(least) > k:
+            bound = np.partition(least, k - 1)[k - 1]
+            values = values[values <= bound]
+    return np.partition(values, k - 1)[k - 1]
+
+
+KTH_BLOCKED = 1 << 15  # from this many values, _kth bounds them by their blocks' least
+KTH_BLOCKS_PER_K = 64
 
 
 def facet_table(executor, docs: np.ndarray, facets, held=None) -> dict[str, "FacetCounts"]:
