@@ -27,6 +27,9 @@ from search.store.arrays import Arrays
 
 
 @dataclass(eq=False)
+ALIGNED_CACHE = 4096  # normalised texts kept for highlighting (each a paragraph's length)
+
+
 class Catalogue:
     """Stored paragraphs (by docnum), units, ids and term frequencies of one index."""
 
@@ -44,6 +47,8 @@ class Catalogue:
     # its average length need them all, highlighting only the shown ones; made on first
     # use (OpenCC over every text is most of an opening otherwise).
     _normalized: list[str] | None = None
+    # The shown texts normalised lately, by docnum (bounded: see ALIGNED_CACHE).
+    _aligned: dict[int, str | None] = field(default_factory=dict)
 
     @classmethod
     def open(cls, ix, arrays: Arrays, index_dir: Path, units_file: str) -> "Catalogue":
@@ -131,9 +136,15 @@ class Catalogue:
 
     def aligned(self, docnum: int) -> str | None:
         """The normalised text when it aligns with the stored one (same length), else None."""
+        if docnum in self._aligned:
+            return self._aligned[docnum]
         stored = self.docs[docnum].get("text", "")
         text = self.normalized[docnum] if self._normalized is not None else normalize(stored)
-        return text if len(text) == len(stored) else None
+        text = text if len(text) == len(stored) else None
+        if len(self._aligned) >= ALIGNED_CACHE:  # a page repeats what others showed: bounded
+            self._aligned.clear()
+        self._aligned[docnum] = text
+        return text
 
     def result(self, docnum: int, labels: Labels) -> dict:
         """The fields of one paragraph as a search result shows them (no snippet)."""
