@@ -26,10 +26,10 @@ from search.store.array_writer import date_number  # one rule for both executors
 from search.store.arrays import Arrays
 
 
-@dataclass(eq=False)
 ALIGNED_CACHE = 4096  # normalised texts kept for highlighting (each a paragraph's length)
 
 
+@dataclass(eq=False)
 class Catalogue:
     """Stored paragraphs (by docnum), units, ids and term frequencies of one index."""
 
