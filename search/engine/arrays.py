@@ -108,12 +108,15 @@ EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 
 def _distinct(ascending: np.ndarray) -> np.ndarray:
     """The distinct values of an ascending array (no hashing, no sort)."""
-    if len(ascending) == 0:
-        return ascending
-    keep = np.empty(len(ascending), dtype=bool)
-    keep[0] = True
-    np.not_equal(ascending[1:], ascending[:-1], out=keep[1:])
-    return ascending[keep]
+    return ascending[_run_starts(ascending)] if len(ascending) else ascending
+
+
+def _run_starts(ascending: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a non-empty ascending array starts."""
+    new = np.empty(len(ascending), dtype=bool)
+    new[0] = True
+    np.not_equal(ascending[1:], ascending[:-1], out=new[1:])
+    return np.flatnonzero(new)
 
 
 def _member(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
@@ -462,8 +465,8 @@ def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):
             else:
                 last = (doc, pos)
         docs = docs[keep]
-    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-    return docs[starts], np.diff(np.r_[starts, len(docs)])
+    starts = _run_starts(docs)
+    return docs[starts], np.diff(starts, append=len(docs))
 
 
 class _Run:
@@ -598,8 +601,8 @@ def _union(children: list[Hits], need: int, size: int) -> Hits:
     scores = np.concatenate([c.scores for c in children])
     order = np.argsort(docs, kind="stable")
     docs = docs[order]
-    starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-    counts = np.diff(np.r_[starts, len(docs)])
+    starts = _run_starts(docs)
+    counts = np.diff(starts, append=len(docs))
     scores = np.add.reduceat(scores[order], starts)
     keep = counts >= need
     return Hits(docs[starts][keep].astype(np.int32), scores[keep])
