@@ -1,8 +1,8 @@
 """The array executor: our query form run over the memory-mapped arrays, vectorised.
 
 Every node evaluates to :class:`Hits`, ascending docnums with their scores; combining
-nodes is set algebra on sorted arrays (``np.intersect1d``, a stable sort + ``reduceat``
-for sums, ``searchsorted`` for membership). Scores are Whoosh's BM25F with its
+nodes is set algebra on sorted arrays (a stable sort + ``reduceat``, or a scatter over all
+documents, for sums; ``searchsorted`` for membership). Scores are Whoosh's BM25F with its
 statistics (``idf = log(N / (df + 1)) + 1``, the byte-quantised field length over the
 mean length, each posting's weight ``tf × field_boost`` as the float32 Whoosh stores), so
 they agree with the reference to rounding; ``Substring`` is scored as
@@ -117,6 +117,14 @@ def _run_starts(ascending: np.ndarray) -> np.ndarray:
     new[0] = True
     np.not_equal(ascending[1:], ascending[:-1], out=new[1:])
     return np.flatnonzero(new)
+
+
+def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The docnums in both ascending arrays of distinct docnums: the shorter's searched for
+    in the longer (``np.intersect1d`` sorts both together, ten times slower at 1M)."""
+    if len(a) > len(b):
+        a, b = b, a
+    return a[_member(a, b)]
 
 
 def _member(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
@@ -551,10 +559,10 @@ class _Run:
             column = arrays.keywords[facet]
             ordinals = np.array([o for o in (column.keys.find(v) for v in values) if o >= 0])
             docs = column.docs_with(ordinals) if len(ordinals) else EMPTY.docs
-            allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
+            allowed = docs if allowed is None else _both(allowed, docs)
         if request.filter_node is not None:
             docs = self.eval(request.filter_node).docs
-            allowed = docs if allowed is None else np.intersect1d(allowed, docs, assume_unique=True)
+            allowed = docs if allowed is None else _both(allowed, docs)
         return allowed
 
 
