@@ -388,8 +388,8 @@ def _keyed(field, rows: list[int], offsets, covering: bool = False) -> tuple[np.
 
     The place keys of the term with the fewest occurrences, moved back by its offset, are
     the candidates; each other term is checked by reading the forward index (``F.fwd``)
-    where it would stand, within the candidate's document; a place several terms share
-    sends the read on to its terms in the stack table. With ``covering`` (a
+    where it would stand (the survivors then held to their own document); a place several
+    terms share sends the read on to its terms in the stack table. With ``covering`` (a
     substring's bigrams at offsets ``0 … n-1``), only bigrams covering every character
     are checked.
     """
