@@ -196,20 +196,23 @@ def write_forward(directory: Path, name: str, documents: int) -> None:
     for slots, terms in occurrences():  # a slot written by two terms: the first one differs
         out[slots[out[slots] != terms]] = STACKED
     # The stack table: the distinct terms of each shared place, by place.
-    shared = [(slots[out[slots] == STACKED], terms[out[slots] == STACKED]) for slots, terms in occurrences()]
+    shared = [(slots[at], terms[at]) for slots, terms in occurrences()
+              for at in [out[slots] == STACKED]]
     slots = np.concatenate([s for s, _ in shared]) if shared else np.empty(0, dtype=np.int64)
     terms = np.concatenate([t for _, t in shared]) if shared else np.empty(0, dtype=np.int32)
     order = np.lexsort((terms, slots))
     slots, terms = slots[order], terms[order]
-    distinct = np.ones(len(slots), dtype=bool)
-    distinct[1:] = (slots[1:] != slots[:-1]) | (terms[1:] != terms[:-1])
+    new_slot = np.ones(len(slots), dtype=bool)
+    np.not_equal(slots[1:], slots[:-1], out=new_slot[1:])
+    distinct = new_slot.copy()
+    distinct[1:] |= terms[1:] != terms[:-1]
+    places = np.flatnonzero(new_slot[distinct])  # each place's first row among the distinct
     slots, terms = slots[distinct], terms[distinct]
-    places = np.flatnonzero(np.r_[True, slots[1:] != slots[:-1]]) if len(slots) else np.empty(0, dtype=np.int64)
     out[slots[places]] = STACKED - np.arange(len(places), dtype=np.int32)
     out.flush()
     del out
     np.save(directory / f"{name}.stack_start.npy", np.append(places, len(slots)).astype(np.int64))
-    np.save(directory / f"{name}.stack_term.npy", terms.astype(np.int32))
+    np.save(directory / f"{name}.stack_term.npy", terms)
 
 
 def write_scores(directory: Path, name: str, documents: int, total_length: int) -> None:
