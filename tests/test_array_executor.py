@@ -268,7 +268,7 @@ def test_deleted_documents_are_no_hits_and_count_in_no_facet(real_index):
 def test_the_page_is_the_k_smallest_however_many_rows_and_ties(n, k, distinct, seed):
     # Over 2**15 rows the k-th value is found among the rows under the blocks' least
     # values; with two keys, ties of the first go on to the second (unique per row).
-    from search.engine.ranking import Small, top_k
+    from search.engine.ranking import SCALE, Rounded, Small, top_k
 
     rng = np.random.default_rng(seed)
     first = rng.integers(0, distinct, n)
@@ -278,3 +278,35 @@ def test_the_page_is_the_k_smallest_however_many_rows_and_ties(n, k, distinct, s
     if n:  # a key of few values, counted rather than partitioned
         small = rng.integers(0, 4, n)
         assert top_k([Small(small, 4), second], k).tolist() == np.lexsort((second, small))[:k].tolist()
+    # Scores that differ below the compared decimals tie: the narrowing by the floats
+    # themselves keeps every row that rounds to the k-th score.
+    scores = first / 7.0 + rng.uniform(0, 4e-7, n)
+    rounded = -np.rint(scores * SCALE).astype(np.int64)
+    assert top_k([Rounded(lambda rows: scores[rows], n), second], k).tolist() == \
+        np.lexsort((second, rounded))[:k].tolist()
+    if n:  # the score key after another: only the rows its ties leave are narrowed
+        assert top_k([Small(small, 4), Rounded(lambda rows: scores[rows], n), second], k).tolist() == \
+            np.lexsort((second, rounded, small))[:k].tolist()
+
+
+@pytest.mark.parametrize("cost", [0, 10**9])  # every count by runs / none
+def test_single_valued_facets_count_alike_by_runs_and_by_gather(real_index, monkeypatch, cost):
+    # A resolution's paragraphs are consecutive: its key comes in runs, and counting each
+    # run's hits by a binary search gives the counts a gather of every hit's key gives.
+    from search.engine import ranking
+
+    monkeypatch.setattr(ranking, "RUN_SEARCH_COST", cost)
+    arrays = Arrays(current(real_index))
+    rng = np.random.default_rng(3)
+    units = arrays.keywords["unit"]
+    starts, ordinals = units.runs
+    assert 1 < len(starts) < arrays.doc_count // 4  # runs, and far fewer than documents
+    assert (np.repeat(ordinals, np.diff(starts, append=arrays.doc_count)) == units.ord).all()
+    for facet in ("unit", "session", "verb", "kind"):
+        column = arrays.keywords[facet]
+        for share in (0.0, 0.05, 0.5, 1.0):
+            docs = np.flatnonzero(rng.random(arrays.doc_count) < share)
+            held = column.ord[docs]
+            expected = np.bincount(held[held >= 0], minlength=len(column.keys))
+            got = ranking.key_counts(arrays, facet, docs)
+            assert got.dtype == np.int64 and got.tolist() == expected.tolist(), (facet, share)

@@ -204,14 +204,16 @@ class ArrayExecutor:
         self.norm_average = float(norm.sum()) / max(arrays.doc_count, 1)
         self._facet_totals: dict[str, np.ndarray] = {}
         self._operative: np.ndarray | None = None
+        self._op_factor: tuple[float, np.ndarray] | None = None
 
     def warm_up(self, facets: tuple[str, ...]) -> None:
         """Make now what the first searches would make on first use: the facets' joint and
-        per-key combinations, their totals, the operative mask."""
+        per-key combinations or runs, their totals, the operative mask."""
         self.arrays.joint(tuple(facets))
         self.operative()
         for facet in facets:
             self.arrays.keywords[facet].combinations
+            self.arrays.keywords[facet].runs
             self.facet_totals(facet)
 
     def operative(self) -> np.ndarray:
@@ -220,6 +222,14 @@ class ArrayExecutor:
             kind = self.arrays.keywords["kind"]
             self._operative = kind.ord == kind.keys.find("op")
         return self._operative
+
+    def op_factor(self, boost: float) -> np.ndarray:
+        """Each document's score factor: ``boost`` for an operative paragraph, else 1.0 (the
+        last boost asked is kept; tests change it)."""
+        found = self._op_factor
+        if found is None or found[0] != boost:
+            found = self._op_factor = (boost, np.where(self.operative(), boost, 1.0))
+        return found[1]
 
     def facet_totals(self, facet: str) -> np.ndarray:
         """How many live documents hold each key of ``facet``, by ordinal (kept)."""

@@ -39,9 +39,8 @@ def answer(executor, run, request: Request, hits) -> Execution:
     elif request.sort == "date":
         keys = [newest, first]
     else:
-        boosted = _op_boosted(executor, hits)
-        keys = [_Computed(lambda rows: -np.rint(boosted(rows) * SCALE).astype(np.int64), len(docs)),
-                newest, first]
+        boosted = _op_boosted(executor, hits, docs)
+        keys = [Rounded(boosted, len(docs)), newest, first]
         if matched is not None:
             keys = matched[0] + keys
     ranked = top_k(keys, request.start + request.size)[request.start:]
@@ -69,13 +68,13 @@ class _Computed:
         return self.compute(rows)
 
 
-def _op_boosted(executor, hits):
-    """``boosted(rows)``: the scores of those rows of ``hits``, an operative paragraph's
-    times OP_BOOST."""
+def _op_boosted(executor, hits, docs: np.ndarray):
+    """``boosted(rows)``: the scores of those rows of ``hits`` (``docs``: their docnums as
+    intp), an operative paragraph's times OP_BOOST."""
     if OP_BOOST == 1.0:
         return lambda rows: hits.scores[rows]
-    operative = executor.operative()
-    return lambda rows: hits.scores[rows] * np.where(operative[hits.docs[rows]], OP_BOOST, 1.0)
+    factor = executor.op_factor(OP_BOOST)
+    return lambda rows: hits.scores[rows] * factor[docs[rows]]
 
 
 def _matched(executor, run, top, docs):
@@ -140,6 +139,36 @@ def _matched_by_table(executor, children, docs, live):
     return [Small(rank[mask], int(rank.max()) + 1)], full, mask
 
 
+class Rounded:
+    """The score key: ``-rint(score × SCALE)`` (scores compared at ROUND decimals, highest
+    first), ``scores(rows)`` giving the floats. top_k first keeps the rows whose float
+    score may reach the page (:meth:`narrowed`) and rounds only those."""
+
+    def __init__(self, scores, size: int):
+        self.scores, self.size = scores, size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, rows) -> np.ndarray:
+        return -np.rint(self.scores(rows) * SCALE).astype(np.int64)
+
+    def narrowed(self, rows: np.ndarray | None, k: int) -> np.ndarray | None:
+        """Those of ``rows`` (None: all) that may be among the ``k`` smallest of this key.
+
+        With ``s`` the ``k``-th highest score, a score under ``s - 2 / SCALE`` rounds to less
+        than ``s`` does, and ``k`` rows round to at least that: it is ranked after them all.
+        """
+        scores = self.scores(slice(None) if rows is None else rows)
+        if len(scores) <= max(NARROWED_FROM, 4 * k):
+            return rows
+        kept = scores >= -_kth(-scores, k) - 2.0 / SCALE
+        return np.flatnonzero(kept) if rows is None else rows[kept]
+
+
+NARROWED_FROM = 4096  # fewer rows are rounded whole
+
+
 class Small:
     """A ranking key of few distinct values ``0 … size-1``: top_k counts them (bincount)
     rather than partitioning."""
@@ -177,6 +206,8 @@ def top_k(keys: list[np.ndarray], k: int) -> np.ndarray:
     for key in keys:
         if rows is not None and len(rows) <= k:
             break
+        if isinstance(key, Rounded):
+            rows = key.narrowed(rows, k)
         values = key[:] if rows is None else key[rows]
         kth = key.kth(values, k) if isinstance(key, Small) else _kth(values, k)
         below = values < kth
@@ -245,7 +276,7 @@ def _named(arrays, facet: str, counts: np.ndarray) -> "FacetCounts":
 
 
 def key_counts(arrays, facet: str, docs: np.ndarray) -> np.ndarray:
-    """How many of ``docs`` hold each key of ``facet``, by ordinal."""
+    """How many of ``docs`` (ascending) hold each key of ``facet``, by ordinal."""
     column = arrays.keywords[facet]
     combinations = column.combinations  # None for a single-valued column or one of many keys
     if combinations is not None:  # few combinations of keys: count those, then the keys
@@ -260,9 +291,19 @@ def key_counts(arrays, facet: str, docs: np.ndarray) -> np.ndarray:
     elif column.multi:
         values = column.val[_gather(column.off, docs)]
     else:
+        starts, ordinals = column.runs
+        if len(starts) * RUN_SEARCH_COST < len(docs):  # long runs: count each run's hits
+            # ``docs`` ascend: the hits in run i are those from its start to the next's.
+            within = np.diff(np.searchsorted(docs, starts), append=len(docs))
+            held = ordinals >= 0
+            return np.bincount(ordinals[held], weights=within[held],
+                               minlength=len(column.keys)).astype(np.int64)
         values = column.ord[docs]
         values = values[values >= 0]
     return np.bincount(values, minlength=len(column.keys))
+
+
+RUN_SEARCH_COST = 16  # a run's binary search costs about this many documents' gather
 
 
 class FacetCounts(Mapping):

@@ -268,6 +268,20 @@ class Keyword:
 
 
     @cached_property
+    def runs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """For a single-valued column: (the first docnum of each run of documents sharing a
+        key, that key's ordinal or -1), made on first use; None for a multi-valued one. A
+        resolution's paragraphs are consecutive documents, so its keys (the resolution
+        itself, its session) come in runs far fewer than the documents."""
+        if self.ord is None:
+            return None
+        ords = np.asarray(self.ord)
+        if not len(ords):
+            return np.empty(0, dtype=np.intp), np.empty(0, dtype=ords.dtype)
+        starts = np.flatnonzero(np.concatenate(([True], ords[1:] != ords[:-1])))
+        return starts, ords[starts]
+
+    @cached_property
     def combinations(self) -> tuple[np.ndarray, np.ndarray] | None:
         """For a multi-valued column of at most 63 keys: (each document's combination of
         keys as a number, which keys each combination holds as a 0/1 matrix), made on first
