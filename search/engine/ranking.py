@@ -280,10 +280,7 @@ def key_counts(arrays, facet: str, docs: np.ndarray) -> np.ndarray:
     column = arrays.keywords[facet]
     combinations = column.combinations  # None for a single-valued column or one of many keys
     if combinations is not None:  # few combinations of keys: count those, then the keys
-        combination, holds = combinations
-        counts = np.bincount(combination[docs], minlength=len(holds)).astype(np.float64)
-        # A float product (BLAS) is exact: counts are integers far below 2**53.
-        return np.rint(counts @ holds).astype(np.int64)
+        return combinations.counts(docs)
     if column.multi and len(docs) * 4 > len(arrays.live):  # many hits: one pass over all
         hit = np.zeros(len(arrays.live), dtype=bool)
         hit[docs] = True

@@ -282,18 +282,45 @@ class Keyword:
         return starts, ords[starts]
 
     @cached_property
-    def combinations(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """For a multi-valued column of at most 63 keys: (each document's combination of
-        keys as a number, which keys each combination holds as a 0/1 matrix), made on first
-        use; None otherwise. A few hundred combinations stand for a million documents, so
-        counting keys over documents is one ``bincount`` of their combinations."""
+    def combinations(self) -> "Combinations | None":
+        """For a multi-valued column of at most 63 keys: each document's combination of keys
+        and the keys each combination holds (:class:`Combinations`), made on first use; None
+        otherwise. A few thousand combinations stand for a million documents."""
         if self.ord is not None or len(self.keys) > 63:
             return None
         bits = np.zeros(len(self.off) - 1, dtype=np.uint64)
         np.bitwise_or.at(bits, self.owner, np.left_shift(np.uint64(1), self.val.astype(np.uint64)))
         found, combination = np.unique(bits, return_inverse=True)
         holds = (found[:, None] >> np.arange(len(self.keys), dtype=np.uint64)) & np.uint64(1)
-        return combination.astype(np.int32).reshape(-1), holds.astype(np.float64)
+        combos, keys = np.nonzero(holds)
+        return Combinations(combination.astype(np.int32).reshape(-1), combos, keys, len(found),
+                            len(self.keys))
+
+
+@dataclass(frozen=True)
+class Combinations:
+    """Each document's combination of keys (``of``), and the keys each combination holds as
+    pairs (``combo[i]`` holds ``key[i]``), ``size`` combinations of ``keys`` keys.
+
+    Counting keys over documents is a ``bincount`` of their combinations, then one of the
+    pairs weighted by those counts. Not a matrix product: numpy's BLAS would run it on
+    threads that then spin, a whole core per query, waiting for the next one.
+    """
+
+    of: np.ndarray
+    combo: np.ndarray
+    key: np.ndarray
+    size: int
+    keys: int
+
+    def __len__(self) -> int:
+        return self.size
+
+    def counts(self, docs: np.ndarray) -> np.ndarray:
+        """How many of ``docs`` hold each key, by ordinal (int64)."""
+        per = np.bincount(self.of[docs], minlength=self.size)
+        # Float weights add integers far below 2**53: exact.
+        return np.rint(np.bincount(self.key, weights=per[self.combo], minlength=self.keys)).astype(np.int64)
 
 
 JOINT_KEYS = 256  # a single-valued facet of at most this many keys is counted jointly
@@ -305,8 +332,8 @@ class Joint:
 
     The facets of a results page (verb, session, body, kind, lang …) have a few dozen keys
     each, and a collection holds a few thousand of their combinations: one gather and one
-    ``bincount`` of the documents' combinations, then a product with which keys each
-    combination holds, count them all (instead of a gather and a ``bincount`` per facet).
+    ``bincount`` of the documents' combinations, then one over which keys each combination
+    holds, count them all (instead of a gather and a ``bincount`` per facet).
     """
 
     def __init__(self, columns: dict[str, "Keyword"], size: int):
@@ -316,27 +343,26 @@ class Joint:
             code += (column.ord.astype(np.int64) + 1) * radix  # 0: no key
             radix *= len(column.keys) + 1
         found, combination = np.unique(code, return_inverse=True)
-        self.combination = combination.astype(np.int32).reshape(-1)
-        blocks, self.slices, at = [], {}, 0
+        combos, keys, self.slices, at = [], [], {}, 0
         for name, column in columns.items():
-            keys = len(column.keys)
-            ordinal = (found // radices[name]) % (keys + 1) - 1
-            block = np.zeros((len(found), keys))
-            held = ordinal >= 0
-            block[np.flatnonzero(held), ordinal[held]] = 1.0
-            blocks.append(block)
-            self.slices[name] = slice(at, at + keys)
-            at += keys
-        self.holds = np.hstack(blocks) if blocks else np.zeros((len(found), 0))
+            ordinal = (found // radices[name]) % (len(column.keys) + 1) - 1
+            held = np.flatnonzero(ordinal >= 0)
+            combos.append(held)
+            keys.append(at + ordinal[held])
+            self.slices[name] = slice(at, at + len(column.keys))
+            at += len(column.keys)
+        self.combined = Combinations(combination.astype(np.int32).reshape(-1),
+                                     np.concatenate(combos) if combos else np.empty(0, dtype=np.intp),
+                                     np.concatenate(keys) if keys else np.empty(0, dtype=np.int64),
+                                     len(found), at)
 
     def __len__(self) -> int:
         """The combinations the documents hold."""
-        return len(self.holds)
+        return len(self.combined)
 
     def counts(self, docs: np.ndarray) -> dict[str, np.ndarray]:
         """Facet → how many of ``docs`` hold each of its keys, by ordinal."""
-        per = np.bincount(self.combination[docs], minlength=len(self.holds)).astype(np.float64)
-        total = np.rint(per @ self.holds).astype(np.int64)  # exact: integers below 2**53
+        total = self.combined.counts(docs)
         return {name: total[where] for name, where in self.slices.items()}
 
 
