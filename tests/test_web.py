@@ -707,6 +707,22 @@ def test_suggestions_as_you_type(client):
     assert client.get("/api/suggest?q=" + "x" * 5000).status_code == 200
 
 
+def test_suggestions_ruled_out_by_the_joined_forms_are_those_no_form_matches():
+    # Each entry's forms are tested one by one only when what was typed is in all of them
+    # joined; the answer is the one testing every entry gives.
+    from web import suggest
+
+    units = [{"symbol": f"A/RES/{n}/{k}"} for n in range(60, 64) for k in range(1, 30)]
+    symbols = suggest._symbols(units)
+    entries = (*symbols, *suggest._terms())
+    for typed in ("a/res/6", "洗", "money", "traff", "res/61/2", "犯罪", "zzz", "/"):
+        key = suggest.fold(typed)
+        every = sorted((rank, len(entry["en"]), order) for order, (forms, entry, _) in enumerate(entries)
+                       if (rank := suggest._rank(key, forms)) is not None)
+        assert [entries[order][1]["en"] for _, _, order in every[:suggest.LIMIT]] == \
+            [found["en"] for found in suggest._suggested(typed, symbols, suggest.LIMIT)], typed
+
+
 # --- citing and reading ---------------------------------------------------------------------
 
 def test_dated_citations():
