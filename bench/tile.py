@@ -34,7 +34,7 @@ from bench.stats import percentile  # noqa: E402
 
 def tile(index: Path, out: Path, copies: int) -> None:
     """Write ``copies`` copies of ``index``'s live generation's arrays into ``out/arrays``."""
-    from search.engine.ranking import ranges
+    from search.store.arrays import ranges
     from search.store.array_writer import write_derived
     from search.store.arrays import ARRAYS_DIR, LAYOUT_VERSION, META_FILE, MULTI, NUMBERS, PLACES
     from search.store.generation import current

@@ -32,10 +32,9 @@ import numpy as np
 
 from search.engine import ranking
 from search.engine.execution import Execution, Request
-from search.engine.ranking import ranges
 from search.engine.reference import bigrams_of
 from search.query import form as F
-from search.store.arrays import PLACES, STACKED, Arrays
+from search.store.arrays import PLACES, STACKED, Arrays, ranges
 from search.store.scoring import substring_bm25, substring_weight
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from search.engine import execution
 from search.engine.execution import ROUND, Execution, Request, child_weight
 from search.query import form as F
+from search.store.arrays import ranges
 
 SCALE = 10.0 ** ROUND
 # The ranking rule's factor on an operative paragraph's score (search.engine.execution).
@@ -373,13 +374,3 @@ class FacetCounts(Mapping):
 def _gather(offsets: np.ndarray, docs: np.ndarray) -> np.ndarray:
     """Rows ``offsets[d] … offsets[d+1]`` of every doc in ``docs``, concatenated."""
     return ranges(offsets[docs], offsets[docs + 1])
-
-
-def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """The concatenation of ``arange(s, e)`` for each pair, vectorised."""
-    counts = (ends - starts).astype(np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    offsets = np.repeat(starts.astype(np.int64) - np.cumsum(counts) + counts, counts)
-    return offsets + np.arange(total, dtype=np.int64)

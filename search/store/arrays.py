@@ -316,13 +316,33 @@ class Combinations:
     def __len__(self) -> int:
         return self.size
 
+    @cached_property
+    def _start(self) -> np.ndarray:
+        """Where each combination's pairs start (the pairs are ordered by combination)."""
+        return np.searchsorted(self.combo, np.arange(self.size + 1))
+
     def counts(self, docs: np.ndarray) -> np.ndarray:
         """How many of ``docs`` hold each key, by ordinal (int64)."""
+        if len(docs) * FEW_DOCUMENTS < len(self.key):  # a few: their combinations' keys
+            held = self.of[docs]
+            keys = self.key[ranges(self._start[held], self._start[held + 1])]
+            return np.bincount(keys, minlength=self.keys).astype(np.int64)
         per = np.bincount(self.of[docs], minlength=self.size)
         # Float weights add integers far below 2**53: exact.
         return np.rint(np.bincount(self.key, weights=per[self.combo], minlength=self.keys)).astype(np.int64)
 
 
+def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The concatenation of ``arange(s, e)`` for each pair, vectorised."""
+    counts = (ends - starts).astype(np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.repeat(starts.astype(np.int64) - np.cumsum(counts) + counts, counts)
+    return offsets + np.arange(total, dtype=np.int64)
+
+
+FEW_DOCUMENTS = 4  # fewer documents than a quarter of the pairs: counted through their own keys
 JOINT_KEYS = 256  # a single-valued facet of at most this many keys is counted jointly
 JOINT_COMBINATIONS = 4096  # combinations always worth it (their product is small)
 
@@ -351,10 +371,11 @@ class Joint:
             keys.append(at + ordinal[held])
             self.slices[name] = slice(at, at + len(column.keys))
             at += len(column.keys)
-        self.combined = Combinations(combination.astype(np.int32).reshape(-1),
-                                     np.concatenate(combos) if combos else np.empty(0, dtype=np.intp),
-                                     np.concatenate(keys) if keys else np.empty(0, dtype=np.int64),
-                                     len(found), at)
+        combos = np.concatenate(combos) if combos else np.empty(0, dtype=np.intp)
+        keys = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+        order = np.argsort(combos, kind="stable")  # the pairs by combination
+        self.combined = Combinations(combination.astype(np.int32).reshape(-1), combos[order],
+                                     keys[order], len(found), at)
 
     def __len__(self) -> int:
         """The combinations the documents hold."""
