@@ -160,9 +160,9 @@ class Rounded:
         With ``s`` the ``k``-th highest score, a score under ``s - 2 / SCALE`` rounds to less
         than ``s`` does, and ``k`` rows round to at least that: it is ranked after them all.
         """
+        if (self.size if rows is None else len(rows)) <= max(NARROWED_FROM, 4 * k):
+            return rows  # rounded whole: no gain in reading them twice
         scores = self.scores(slice(None) if rows is None else rows)
-        if len(scores) <= max(NARROWED_FROM, 4 * k):
-            return rows
         kept = scores >= -_kth(-scores, k) - 2.0 / SCALE
         return np.flatnonzero(kept) if rows is None else rows[kept]
 
