@@ -297,7 +297,7 @@ class Keyword:
                             len(self.keys))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared and hashed by identity
 class Combinations:
     """Each document's combination of keys (``of``), and the keys each combination holds as
     pairs (``combo[i]`` holds ``key[i]``), ``size`` combinations of ``keys`` keys.
