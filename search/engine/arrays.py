@@ -34,7 +34,7 @@ from search.engine import ranking
 from search.engine.execution import Execution, Request
 from search.engine.reference import bigrams_of
 from search.query import form as F
-from search.store.arrays import PLACES, STACKED, Arrays, ranges
+from search.store.arrays import PLACES, STACKED, Arrays, ranges, run_starts
 from search.store.scoring import substring_bm25, substring_weight
 
 
@@ -107,15 +107,7 @@ EMPTY = Hits(np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float64))
 
 def _distinct(ascending: np.ndarray) -> np.ndarray:
     """The distinct values of an ascending array (no hashing, no sort)."""
-    return ascending[_run_starts(ascending)] if len(ascending) else ascending
-
-
-def _run_starts(ascending: np.ndarray) -> np.ndarray:
-    """Where each run of equal values of a non-empty ascending array starts."""
-    new = np.empty(len(ascending), dtype=bool)
-    new[0] = True
-    np.not_equal(ascending[1:], ascending[:-1], out=new[1:])
-    return np.flatnonzero(new)
+    return ascending[run_starts(ascending)]
 
 
 def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -482,7 +474,7 @@ def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):
             else:
                 last = (doc, pos)
         docs = docs[keep]
-    starts = _run_starts(docs)
+    starts = run_starts(docs)
     return docs[starts], np.diff(starts, append=len(docs))
 
 
@@ -618,7 +610,7 @@ def _union(children: list[Hits], need: int, size: int) -> Hits:
     scores = np.concatenate([c.scores for c in children])
     order = np.argsort(docs, kind="stable")
     docs = docs[order]
-    starts = _run_starts(docs)
+    starts = run_starts(docs)
     counts = np.diff(starts, append=len(docs))
     scores = np.add.reduceat(scores[order], starts)
     keep = counts >= need

@@ -247,12 +247,7 @@ class Keyword:
         if self.ord is not None:
             return np.flatnonzero(wanted[self.ord]).astype(np.int32)
         owners = self.owner[wanted[self.val]]  # ascending: owner is, and so is any subset
-        if len(owners) < 2:
-            return owners.astype(np.int32)
-        keep = np.empty(len(owners), dtype=bool)
-        keep[0] = True
-        np.not_equal(owners[1:], owners[:-1], out=keep[1:])
-        return owners[keep].astype(np.int32)
+        return owners[run_starts(owners)].astype(np.int32)
 
 
     @cached_property
@@ -275,11 +270,8 @@ class Keyword:
         itself, its session) come in runs far fewer than the documents."""
         if self.ord is None:
             return None
-        ords = np.asarray(self.ord)
-        if not len(ords):
-            return np.empty(0, dtype=np.intp), np.empty(0, dtype=ords.dtype)
-        starts = np.flatnonzero(np.concatenate(([True], ords[1:] != ords[:-1])))
-        return starts, ords[starts]
+        starts = run_starts(np.asarray(self.ord))
+        return starts, self.ord[starts]
 
     @cached_property
     def combinations(self) -> "Combinations | None":
@@ -330,6 +322,14 @@ class Combinations:
         per = np.bincount(self.of[docs], minlength=self.size)
         # Float weights add integers far below 2**53: exact.
         return np.rint(np.bincount(self.key, weights=per[self.combo], minlength=self.keys)).astype(np.int64)
+
+
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal neighbouring ``values`` starts (none for an empty array)."""
+    new = np.empty(len(values), dtype=bool)
+    new[:1] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    return np.flatnonzero(new)
 
 
 def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
