@@ -112,12 +112,12 @@ def test_past_the_budget_the_answer_so_far_is_flagged_partial(real_index):
 def test_overlapping_occurrences_count_as_str_count_does():
     import numpy as np
 
-    from search.engine.arrays import _non_overlapping
+    from search.store.spelled import counted
 
     # 哈哈哈 at bigram positions 0, 1, 2 of doc 4 ("哈哈哈哈哈") and 0 of doc 9.
-    docs, counts = _non_overlapping(np.array([4, 4, 4, 9]), np.array([0, 1, 2, 0]), "哈哈哈")
+    docs, counts = counted(np.array([4, 4, 4, 9]), np.array([0, 1, 2, 0]), "哈哈哈")
     assert docs.tolist() == [4, 9] and counts.tolist() == ["哈哈哈哈哈".count("哈哈哈"), 1]
-    docs, counts = _non_overlapping(np.array([4, 4]), np.array([0, 7]), "洗钱活动")
+    docs, counts = counted(np.array([4, 4]), np.array([0, 7]), "洗钱活动")
     assert counts.tolist() == [2]
 
 

@@ -296,3 +296,53 @@ def test_each_postings_stored_score_is_its_bm25_computed_term_by_term(opened):
             computed = bm25(idf(arrays.doc_count, len(docs)), np.asarray(tf), FIELD_BOOSTS[name],
                             lengths[np.asarray(docs)])
             assert np.array_equal(field.post_score[rows], computed), (name, field.terms[row])
+
+
+def test_the_spelled_table_holds_the_frequent_words_answers_as_str_count_gives_them(opened):
+    from search.analysis import normalize
+    from search.store import spelled as S
+
+    arrays, ix = opened
+    with ix.reader() as reader:
+        texts = [normalize(fields["text"]) for _, fields in reader.iter_docs()]
+    bigrams, words = arrays.fields["text_bigram"], arrays.fields["text"]
+    table = bigrams.spelled
+    chosen = S.tabled_words(words, bigrams, arrays.doc_count)
+    assert list(table.words) == chosen and len(chosen) == 144  # the real corpus's
+    assert {"会员国", "办公室", "刑事司法"} <= set(chosen) and "洗钱" not in chosen
+    for word in chosen:
+        docs, tf = table.find(word)
+        # What the table holds is what the places give, and what str.count counts.
+        spelled_docs, spelled_tf = S.counted(*S.spell(bigrams, word), word)
+        assert docs.tolist() == spelled_docs.tolist() and tf.tolist() == spelled_tf.tolist(), word
+        expected = [(n, t.count(word)) for n, t in enumerate(texts) if word in t]
+        assert list(zip(docs.tolist(), tf.tolist())) == expected, word
+    assert table.find("洗钱") is None  # not frequent enough: found from its places
+    assert S.count_spelled(bigrams, "洗钱")[0].tolist() == [n for n, t in enumerate(texts) if "洗钱" in t]
+
+
+def test_the_spelled_table_keeps_the_costliest_words_within_its_caps(opened, monkeypatch):
+    from search.analysis.normalizers import is_han
+    from search.store import spelled as S
+
+    arrays, _ = opened
+    bigrams, words = arrays.fields["text_bigram"], arrays.fields["text"]
+    occurrences = np.diff(bigrams.pos_start[bigrams.post_start])
+
+    def cost(word):
+        return min(int(occurrences[r]) if r >= 0 else 0 for r in (bigrams.term(b) for b in S.bigrams_of(word)))
+
+    every = S.tabled_words(words, bigrams, arrays.doc_count)
+    least = max(arrays.doc_count // S.SPELLED_SHARE, S.SPELLED_MIN)
+    han = [w for w in words.terms if len(w) > 1 and all(map(is_han, w))]
+    left = [cost(w) for w in han if w not in every and cost(w) >= least]
+    # The costliest words first, until the next would pass the budget (here it does).
+    assert min(cost(w) for w in every) >= max(left)
+    assert sum(map(cost, every)) <= S.SPELLED_BUDGET * arrays.doc_count < sum(map(cost, every)) + max(left)
+    monkeypatch.setattr(S, "SPELLED_CAP", 5)
+    five = S.tabled_words(words, bigrams, arrays.doc_count)
+    assert len(five) == 5 and min(cost(w) for w in five) >= max(cost(w) for w in every if w not in five)
+    monkeypatch.setattr(S, "SPELLED_CAP", 1024)
+    monkeypatch.setattr(S, "SPELLED_BUDGET", 8)  # eight postings per document in all
+    budgeted = S.tabled_words(words, bigrams, arrays.doc_count)
+    assert 0 < len(budgeted) < len(every) and sum(cost(w) for w in budgeted) <= 8 * arrays.doc_count

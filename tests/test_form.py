@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from whoosh import query as Q
 
-from search.engine.reference import bigrams_of, to_whoosh
+from search.engine.reference import to_whoosh
+from search.store.spelled import bigrams_of
 from search.query import form as F
 
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.analysis import bigram_analyzer, segment
-from search.engine.reference import bigrams_of
+from search.store.spelled import bigrams_of
 from search.facets import facet_label
 from search.query.build import parse
 from search.query.relax import partial_concept, relax

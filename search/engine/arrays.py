@@ -32,10 +32,10 @@ import numpy as np
 
 from search.engine import ranking
 from search.engine.execution import Execution, Request
-from search.engine.reference import bigrams_of
 from search.query import form as F
-from search.store.arrays import PLACES, STACKED, Arrays, ranges, run_starts
+from search.store.arrays import PLACES, Arrays, ranges, run_starts
 from search.store.scoring import substring_bm25, substring_weight
+from search.store.spelled import count_spelled, placed, spell
 
 
 @dataclass(frozen=True)
@@ -283,25 +283,17 @@ class ArrayExecutor:
         field = self.arrays.fields[fieldname]
         rows = [field.term(w) for w in words]
         if PLACES[fieldname] == "pos":
-            return _keyed(field, rows, range(len(words)))
+            return placed(field, rows, range(len(words)))
         # A phrase of the bigram field (2030 年可 可持 …, a number before Chinese text): rare,
         # so its positions are gathered for the candidates rather than kept as keys.
         return _gathered(field, rows, range(len(words)))
 
     def spelled(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(docnum, start character) of every place the normalised text spells ``text``.
-
-        ``text`` of two or more characters is found through its bigrams: the bigram at
-        offset ``i`` starting at character ``c + i`` puts ``text[i:i+2]`` at ``c + i``, so
-        bigrams covering every character of ``text`` prove it is there (``str.find``'s
-        answer, across punctuation too, which consecutive positions are not); see
-        :func:`_keyed`.
-        """
+        """(docnum, start character) of every place the normalised text spells ``text``
+        (:func:`search.store.spelled.spell`)."""
         if PLACES[fieldname] != "char":
             raise ValueError(f"{fieldname} keys its occurrences by position, not character")
-        field = self.arrays.fields[fieldname]
-        rows = [field.term(w) for w in bigrams_of(text)]
-        return _keyed(field, rows, range(len(rows)), covering=True)
+        return spell(self.arrays.fields[fieldname], text)
 
     def phrase(self, node: F.Phrase) -> Hits:
         """Documents holding the phrase, scored as the sum of its words' BM25."""
@@ -324,8 +316,11 @@ class ArrayExecutor:
         """Documents whose normalised text holds ``text``, scored as one bigram-field term."""
         if len(node.text) < 2:  # a lone character: only where the text has it alone
             return self.term(node.field, node.text).times(node.boost)
-        docs, starts = self.spelled(node.field, node.text)
-        docs, tf = _non_overlapping(docs, starts, node.text)
+        if PLACES[node.field] != "char":
+            raise ValueError(f"{node.field} keys its occurrences by position, not character")
+        # The frequent words' answers were written at build time (search.store.spelled).
+        docs, tf = count_spelled(self.arrays.fields[node.field], node.text)
+        docs = np.asarray(docs)
         if not len(docs):
             return EMPTY
         weight = substring_weight(self.arrays.doc_count, len(docs), node.boost)
@@ -383,48 +378,6 @@ class ArrayExecutor:
         return Hits(docs, np.zeros(len(docs)))
 
 
-def _keyed(field, rows: list[int], offsets, covering: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(docnum, start) where each term ``rows[k]`` occurs at ``start + offsets[k]`` (positions
-    or start characters, as the field's ``place`` keys hold them).
-
-    The place keys of the term with the fewest occurrences, moved back by its offset, are
-    the candidates; each other term is checked by reading the forward index (``F.fwd``)
-    where it would stand (the survivors then held to their own document); a place several
-    terms share sends the read on to its terms in the stack table. With ``covering`` (a
-    substring's bigrams at offsets ``0 … n-1``), only bigrams covering every character
-    are checked.
-    """
-    if not rows or min(rows) < 0:
-        return EMPTY.docs, EMPTY.docs
-    offsets = list(offsets)
-    first = min(range(len(rows)), key=lambda k: (field.occurrence_count(rows[k]), k))
-    keys = np.asarray(field.places(rows[first]), dtype=np.int64) - offsets[first]
-    # Where the phrase would begin in the forward index. Reads are not bounded to the
-    # candidate's document: one that runs into a neighbour's (or starts before its own)
-    # may match there, so the survivors are held to their documents at the end.
-    at = field.fwd_start[keys >> 32] + (keys & 0xFFFFFFFF)
-    checks = _covering(len(rows), first) if covering else [k for k in range(len(rows)) if k != first]
-    for k in checks:
-        if not len(keys):
-            break
-        read = field.fwd.take(at + offsets[k], mode="clip")
-        found = read == rows[k]
-        stacked = read <= STACKED
-        if stacked.any():  # a word and its inner words: the place's terms in the stack table
-            place = STACKED - read[stacked].astype(np.int64)
-            lo, hi = field.stack_start[place], field.stack_start[place + 1]
-            hit = field.stack_term[ranges(lo, hi)] == rows[k]
-            found[np.flatnonzero(stacked)[np.repeat(np.arange(len(place)), hi - lo)[hit]]] = True
-        keys, at = keys[found], at[found]
-    docs, starts = keys >> 32, keys & 0xFFFFFFFF
-    # Within the document: no start before it (moving back borrowed from the docnum: a
-    # start of 2**32 less a few) and the last word no further than its last place.
-    inside = (starts < 1 << 31) & (at + max(offsets) < field.fwd_start[docs + 1])
-    keys = _distinct(keys[inside])  # a term may stand twice at one position
-    # int32 docnums, as the postings hold them (a search in them then converts nothing).
-    return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
-
-
 def _gathered(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
     """(docnum, position) where each term ``rows[k]`` stands at ``position + offsets[k]``,
     from the positions of the documents holding every term, gathered term by term."""
@@ -449,33 +402,6 @@ def _gathered(field, rows: list[int], offsets) -> tuple[np.ndarray, np.ndarray]:
         candidates = _distinct((keys >> 32).astype(np.int32))
     keys = _distinct(keys)
     return (keys >> 32).astype(np.int32), keys & 0xFFFFFFFF
-
-
-def _covering(bigrams: int, first: int) -> list[int]:
-    """Offsets of bigrams which, with the one at ``first``, cover every character of a text
-    of ``bigrams + 1`` characters (bigram ``i`` covers characters ``i`` and ``i + 1``): every
-    second one away from ``first`` on each side, the last ones moved in to the text's ends."""
-    last = bigrams - 1
-    left = [max(i, 0) for i in range(first - 2, -2, -2)]
-    right = [min(i, last) for i in range(first + 2, last + 2, 2)]
-    return sorted(set(left + right))
-
-
-def _non_overlapping(docs: np.ndarray, positions: np.ndarray, text: str):
-    """(docs, occurrences) counting as ``str.count`` does: occurrences may not overlap."""
-    if not len(docs):
-        return docs, docs
-    bordered = any(text[:k] == text[-k:] for k in range(1, len(text)))
-    if bordered:  # rare (哈哈哈): walk the few candidates, greedily, as str.count does
-        keep, last = np.ones(len(docs), dtype=bool), (-1, -len(text))
-        for i, (doc, pos) in enumerate(zip(docs.tolist(), positions.tolist())):
-            if doc == last[0] and pos < last[1] + len(text):
-                keep[i] = False
-            else:
-                last = (doc, pos)
-        docs = docs[keep]
-    starts = run_starts(docs)
-    return docs[starts], np.diff(starts, append=len(docs))
 
 
 class _Run:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from whoosh.reading import TermNotFound
 
-from search.engine.reference import bigrams_of
+from search.store.spelled import bigrams_of
 from search.engine.rewrite import joined_bigrams
 from search.query import form as F
 from search.query.sources import all_cjk

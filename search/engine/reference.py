@@ -17,6 +17,7 @@ from typing import Callable
 from whoosh import query as Q
 
 from search.query import form as F
+from search.store.spelled import bigrams_of
 
 
 MAX_COMBINATIONS = 4096  # an AtLeast over more combinations has no reference form
@@ -32,11 +33,6 @@ def to_whoosh(node: F.Node | None, substring: Hook | None = None) -> Q.Query | N
     if node is None:
         return None
     return _Compiler(substring).compile(node)
-
-
-def bigrams_of(text: str) -> list[str]:
-    """Overlapping character bigrams of ``text`` (a lone character alone)."""
-    return [text] if len(text) < 2 else [text[i:i + 2] for i in range(len(text) - 1)]
 
 
 class _Compiler:

@@ -24,8 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from search.store.array_writer import committed_live, write_derived, write_meta
+from search.store.spelled import write_spelled
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, META_FILE, MULTI, NUMBERS,
-                                 TEXT_FIELDS, Strings, load)
+                                 TEXT_FIELDS, Strings, load, save_table)
 
 PARTS_META = "part.json"  # in each part: its documents and field lengths
 
@@ -59,6 +60,7 @@ def merge_parts(parts: list[Path], index_dir: Path) -> int:
     raw = _rows(ids)
     order = sorted(range(total), key=raw.__getitem__)
     np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
+    write_spelled(directory, total, lengths)
     write_meta(directory, total, lengths)
     return total
 
@@ -75,14 +77,6 @@ def _union(parts: list[Path], name: str) -> tuple[list[bytes], list[np.ndarray]]
     merged = sorted(set().union(*tables))
     row = {value: n for n, value in enumerate(merged)}
     return merged, [np.array([row[v] for v in table], dtype=np.int64) for table in tables]
-
-
-def _save_table(directory: Path, name: str, rows: list[bytes]) -> None:
-    """A string table of UTF-8 ``rows`` (as ``array_writer._save_strings`` writes one)."""
-    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(b) for b in rows]) if rows else []
-    np.save(directory / f"{name}.off.npy", offsets)
-    np.save(directory / f"{name}.utf8.npy", np.frombuffer(b"".join(rows), dtype=np.uint8))
 
 
 def _output(directory: Path, name: str, dtype, shape) -> np.ndarray:
@@ -104,7 +98,7 @@ def _close(directory: Path, name: str, array: np.ndarray) -> None:
 def _merge_text(parts: list[Path], bases: np.ndarray, name: str, directory: Path) -> None:
     """One text field's terms, postings and occurrences from every part."""
     terms, maps = _union(parts, f"{name}.terms")
-    _save_table(directory, f"{name}.terms", terms)
+    save_table(directory, f"{name}.terms", terms)
     df = np.zeros(len(terms), dtype=np.int64)
     for part, rows in zip(parts, maps):
         df[rows] += np.diff(load(part, f"{name}.post_start"))
@@ -152,7 +146,7 @@ def _merge_keyword(parts: list[Path], bases: np.ndarray, name: str, directory: P
                    multi: bool) -> None:
     """One keyword column: the union of keys, each part's ordinals mapped onto it."""
     keys, maps = _union(parts, f"{name}.keys")
-    _save_table(directory, f"{name}.keys", keys)
+    save_table(directory, f"{name}.keys", keys)
     if not multi:
         ords = []
         for part, rows in zip(parts, maps):

@@ -21,7 +21,9 @@ from whoosh.util.numeric import length_to_byte
 from search.analysis import normalize
 from search.store.preanalysed import PreAnalysed
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
-                                 BYTE_TO_LENGTH, PLACES, STACKED, TEXT_FIELDS, load)
+                                 BYTE_TO_LENGTH, PLACES, STACKED, TEXT_FIELDS, load,
+                                 save_strings)
+from search.store.spelled import write_spelled
 
 
 def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
@@ -80,6 +82,7 @@ class ArrayBuilder:
         np.save(directory / "live.npy", live)
         order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
         np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
+        write_spelled(directory, count, lengths)
         write_meta(directory, count, lengths)
         return count
 
@@ -99,7 +102,7 @@ class ArrayBuilder:
             column.save(directory, name, multi=name in MULTI)
         for name, values in self.numbers.items():
             np.save(directory / f"{name}.npy", np.frombuffer(values, dtype=np.int32))
-        _save_strings(directory, "ids", self.ids)
+        save_strings(directory, "ids", self.ids)
         return lengths
 
 
@@ -343,7 +346,7 @@ class _Postings:
         }
         for part, values in arrays.items():
             np.save(directory / f"{name}.{part}.npy", values)
-        _save_strings(directory, f"{name}.terms", terms)
+        save_strings(directory, f"{name}.terms", terms)
         return int(lengths.sum())
 
 
@@ -363,7 +366,7 @@ class _Column:
         """Write the key table and the ordinal column(s)."""
         keys = sorted({k for ks in self.per_doc for k in ks}, key=lambda k: k.encode("utf-8"))
         ordinal = {k: i for i, k in enumerate(keys)}
-        _save_strings(directory, f"{name}.keys", keys)
+        save_strings(directory, f"{name}.keys", keys)
         if not multi:
             ords = [ordinal[ks[0]] if ks else -1 for ks in self.per_doc]
             np.save(directory / f"{name}.ord.npy", np.array(ords, dtype=np.int32))
@@ -375,12 +378,3 @@ class _Column:
         np.save(directory / f"{name}.val.npy", flat)
         owner = np.repeat(np.arange(len(self.per_doc), dtype=np.int32), counts)
         np.save(directory / f"{name}.owner.npy", owner)
-
-
-def _save_strings(directory: Path, name: str, strings: list[str]) -> None:
-    """Write a string table: int64 offsets and the UTF-8 bytes."""
-    encoded = [s.encode("utf-8") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(b) for b in encoded]) if encoded else []
-    np.save(directory / f"{name}.off.npy", offsets)
-    np.save(directory / f"{name}.utf8.npy", np.frombuffer(b"".join(encoded), dtype=np.uint8))

@@ -44,6 +44,12 @@ schema's analyzer in index mode, stop words dropped):
 ``F.stack_start``      int64   ``S + 1``: the terms of shared place ``i`` (ascending) are
                                rows ``stack_start[i] … stack_start[i+1]`` of
 ``F.stack_term``       int32   ``F.stack_term``
+``F.spelled.*``        table   ``text_bigram`` only: the frequent words whose documents
+                               are written out (:mod:`search.store.spelled`), sorted;
+``F.spelled_start``    int64   ``W + 1``: word ``w``'s rows ``spelled_start[w] …``
+``F.spelled_doc``      int32   the documents whose normalised text spells it, ascending
+``F.spelled_tf``       int32   and how often (``str.count``); an index written before
+                               the table had none, and is read as it was
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
@@ -172,6 +178,19 @@ class Strings:
         return self.lower_bound(key), self.lower_bound(key + b"\xff")
 
 
+def save_strings(directory: Path, name: str, strings: list[str]) -> None:
+    """Write a string table of ``strings``: int64 offsets and the UTF-8 bytes."""
+    save_table(directory, name, [s.encode("utf-8") for s in strings])
+
+
+def save_table(directory: Path, name: str, rows: list[bytes]) -> None:
+    """Write a string table of UTF-8 ``rows``: int64 offsets and the bytes."""
+    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(b) for b in rows]) if rows else []
+    np.save(Path(directory) / f"{name}.off.npy", offsets)
+    np.save(Path(directory) / f"{name}.utf8.npy", np.frombuffer(b"".join(rows), dtype=np.uint8))
+
+
 @dataclass
 class TextField:
     """The postings of one text field (see the module docstring)."""
@@ -191,6 +210,7 @@ class TextField:
     fwd: np.ndarray  # see F.fwd
     stack_start: np.ndarray  # see F.stack_start
     stack_term: np.ndarray  # see F.stack_term
+    spelled: "Spelled | None" = None  # text_bigram's spelled table (search.store.spelled)
 
     def places(self, row: int) -> np.ndarray:
         """The ``place`` keys of term ``row``'s occurrences, ascending."""
@@ -406,12 +426,7 @@ class Arrays:
         self._joints: dict[tuple[str, ...], Joint | None] = {}
 
     def _text_field(self, name: str, total: int) -> TextField:
-        d = self.directory
-        parts = ("post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")
-        return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in parts),
-                         total_length=total, **{p: load(d, f"{name}.{p}") for p in
-                                                ("place", "post_score", "fwd_start", "fwd",
-                                                 "stack_start", "stack_term")})
+        return text_field(self.directory, name, total)
 
     def _keyword(self, name: str) -> Keyword:
         keys = Strings(self.directory, f"{name}.keys")
@@ -446,6 +461,40 @@ class Arrays:
     def field_length(self, name: str) -> np.ndarray:
         """Each document's length in text field ``name``, as Whoosh scores it."""
         return BYTE_TO_LENGTH[self.fields[name].length_byte]
+
+
+def text_field(directory: Path, name: str, total: int) -> TextField:
+    """Text field ``name`` of the arrays in ``directory`` (``total``: its length in all
+    documents), with its spelled table when the directory holds one."""
+    d = Path(directory)
+    parts = ("post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")
+    spelled = Spelled(d, name) if (d / f"{name}.spelled_start.npy").exists() else None
+    return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in parts),
+                     total_length=total, spelled=spelled,
+                     **{p: load(d, f"{name}.{p}") for p in
+                        ("place", "post_score", "fwd_start", "fwd", "stack_start", "stack_term")})
+
+
+class Spelled:
+    """A text field's spelled table, memory-mapped: the documents whose normalised text
+    spells each of its words, and how often (written by :mod:`search.store.spelled`)."""
+
+    def __init__(self, directory: Path, name: str):
+        self.words = Strings(directory, f"{name}.spelled")
+        self.start = load(directory, f"{name}.spelled_start")
+        self.doc = load(directory, f"{name}.spelled_doc")
+        self.tf = load(directory, f"{name}.spelled_tf")
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def find(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(docs, occurrences) of ``text`` when the table holds it, else None."""
+        row = self.words.find(text)
+        if row < 0:
+            return None
+        rows = slice(int(self.start[row]), int(self.start[row + 1]))
+        return self.doc[rows], self.tf[rows]
 
 
 def has_arrays(index_dir: Path) -> bool:
