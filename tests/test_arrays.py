@@ -308,7 +308,7 @@ def test_the_spelled_table_holds_the_frequent_words_answers_as_str_count_gives_t
     bigrams, words = arrays.fields["text_bigram"], arrays.fields["text"]
     table = bigrams.spelled
     chosen = S.tabled_words(words, bigrams, arrays.doc_count)
-    assert list(table.words) == chosen and len(chosen) == 144  # the real corpus's
+    assert list(table.keys) == chosen and len(chosen) == 144  # the real corpus's
     assert {"会员国", "办公室", "刑事司法"} <= set(chosen) and "洗钱" not in chosen
     for word in chosen:
         docs, tf = table.find(word)
@@ -333,7 +333,7 @@ def test_the_spelled_table_keeps_the_costliest_words_within_its_caps(opened, mon
         return min(int(occurrences[r]) if r >= 0 else 0 for r in (bigrams.term(b) for b in S.bigrams_of(word)))
 
     every = S.tabled_words(words, bigrams, arrays.doc_count)
-    least = max(arrays.doc_count // S.SPELLED_SHARE, S.SPELLED_MIN)
+    least = max(arrays.doc_count // S.COSTLY_SHARE, S.COSTLY_MIN)
     han = [w for w in words.terms if len(w) > 1 and all(map(is_han, w))]
     left = [cost(w) for w in han if w not in every and cost(w) >= least]
     # The costliest words first, until the next would pass the budget (here it does).
@@ -346,3 +346,83 @@ def test_the_spelled_table_keeps_the_costliest_words_within_its_caps(opened, mon
     monkeypatch.setattr(S, "SPELLED_BUDGET", 8)  # eight postings per document in all
     budgeted = S.tabled_words(words, bigrams, arrays.doc_count)
     assert 0 < len(budgeted) < len(every) and sum(cost(w) for w in budgeted) <= 8 * arrays.doc_count
+
+
+def _adjacent_frequent_pairs(field, documents):
+    """{"a b": [docs]} for every two frequent terms standing next to each other, found
+    from the postings' positions (not the forward index the build reads)."""
+    from collections import defaultdict
+
+    from search.store import spelled as S
+
+    least = S.costly_at(documents)
+    at = defaultdict(set)  # (doc, position) -> frequent terms there
+    for row in range(len(field.terms)):
+        term = field.terms[row]
+        if field.occurrence_count(row) < least or " " in term:
+            continue
+        rows, docs, _ = field.postings(row)
+        for posting, doc in zip(range(rows.start, rows.stop), docs.tolist()):
+            for pos in field.pos[field.pos_start[posting]:field.pos_start[posting + 1]].tolist():
+                at[doc, pos].add(term)
+    pairs = defaultdict(set)
+    for (doc, pos), terms in at.items():
+        for a in terms:
+            for b in at.get((doc, pos + 1), ()):
+                pairs[f"{a} {b}"].add(doc)
+    return {key: sorted(docs) for key, docs in pairs.items()}
+
+
+def test_the_paired_table_holds_the_documents_of_frequent_adjacent_words(opened, monkeypatch):
+    from search.engine.arrays import _distinct, placed
+    from search.store import spelled as S
+
+    arrays, _ = opened
+    words = arrays.fields["text"]
+    every = _adjacent_frequent_pairs(words, arrays.doc_count)
+    assert len(every) > 1402  # the budget binds on the real corpus
+    table = words.paired
+    assert len(table) == 1402 and len(table.doc) == 12825
+    held = {table.keys[q]: table.find(table.keys[q])[0].tolist() for q in range(len(table))}
+    for key, docs in held.items():  # what the postings say, and what placed finds
+        assert docs == every[key], key
+        rows = [words.term(w) for w in key.split(" ")]
+        assert docs == _distinct(placed(words, rows, range(2))[0]).tolist(), key
+    assert "犯罪 合作" in held and len(held["犯罪 合作"]) == 9
+    assert S.paired_docs(words, ("犯罪", "合作")).tolist() == held["犯罪 合作"]
+    assert S.paired_docs(words, ("洗钱", "犯罪")) is None  # 洗钱 is not frequent
+    assert S.paired_docs(words, ("犯罪", "合作", "会员国")) is None  # pairs only
+    # Unbounded, the table would hold every pair; bounded, the costliest first.
+    monkeypatch.setattr(S, "PAIRED_BUDGET", 10 ** 6)
+    assert {k: d.tolist() for k, d in S.tabled_pairs(words, arrays.doc_count, chunk=100)} == every
+
+    def cost(key):
+        return min(words.occurrence_count(words.term(w)) for w in key.split(" "))
+
+    ranked = sorted(every, key=lambda k: (-cost(k), [words.term(w) for w in k.split(" ")]))
+    kept, total = [], 0
+    for key in ranked:
+        if total + len(every[key]) > 16 * arrays.doc_count:
+            break
+        kept.append(key)
+        total += len(every[key])
+    assert sorted(held) == sorted(kept)
+    monkeypatch.setattr(S, "PAIRED_CAP", 5)
+    assert sorted(k for k, _ in S.tabled_pairs(words, arrays.doc_count)) == sorted(ranked[:5])
+
+
+def test_a_phrase_the_paired_table_holds_scores_as_it_would_unheld(opened):
+    from search.engine.arrays import ArrayExecutor
+    from search.query import form as F
+
+    arrays, _ = opened
+    words = arrays.fields["text"]
+    held = ArrayExecutor(arrays)
+    without = Arrays(arrays.directory.parent)  # the same files, read as if written without the table
+    without.fields["text"].paired = None
+    unheld = ArrayExecutor(without)
+    for q in range(0, len(words.paired), 7):
+        node = F.Phrase("text", tuple(words.paired.keys[q].split(" ")), boost=1.5)
+        a, b = held.phrase(node), unheld.phrase(node)
+        assert a.docs.tolist() == b.docs.tolist() and a.scores.tolist() == b.scores.tolist(), node
+        assert len(a.docs) > 0

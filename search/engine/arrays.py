@@ -35,7 +35,7 @@ from search.engine.execution import Execution, Request
 from search.query import form as F
 from search.store.arrays import PLACES, Arrays, ranges, run_starts
 from search.store.scoring import substring_bm25, substring_weight
-from search.store.spelled import count_spelled, placed, spell
+from search.store.spelled import count_spelled, paired_docs, placed, spell
 
 
 @dataclass(frozen=True)
@@ -301,11 +301,14 @@ class ArrayExecutor:
             return EMPTY
         if len(node.words) == 1:
             return self.term(node.field, node.words[0]).times(node.boost)
-        docs = _distinct(self.occurrences(node.field, node.words)[0])
+        field = self.arrays.fields[node.field]
+        # The frequent pairs' documents were written at build time (search.store.spelled).
+        docs = paired_docs(field, node.words) if PLACES[node.field] == "pos" else None
+        if docs is None:
+            docs = _distinct(self.occurrences(node.field, node.words)[0])
         if not len(docs):
             return EMPTY
         score = np.zeros(len(docs))
-        field = self.arrays.fields[node.field]
         for word in node.words:
             row = field.term(word)
             rows, word_docs, _ = field.postings(row)

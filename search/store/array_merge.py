@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from search.store.array_writer import committed_live, write_derived, write_meta
-from search.store.spelled import write_spelled
+from search.store.spelled import write_tables
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, META_FILE, MULTI, NUMBERS,
                                  TEXT_FIELDS, Strings, load, save_table)
 
@@ -60,7 +60,7 @@ def merge_parts(parts: list[Path], index_dir: Path) -> int:
     raw = _rows(ids)
     order = sorted(range(total), key=raw.__getitem__)
     np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
-    write_spelled(directory, total, lengths)
+    write_tables(directory, total, lengths)
     write_meta(directory, total, lengths)
     return total
 

@@ -23,7 +23,7 @@ from search.store.preanalysed import PreAnalysed
 from search.store.arrays import (ARRAYS_DIR, KEYWORDS, LAYOUT_VERSION, META_FILE, MULTI,
                                  BYTE_TO_LENGTH, PLACES, STACKED, TEXT_FIELDS, load,
                                  save_strings)
-from search.store.spelled import write_spelled
+from search.store.spelled import write_tables
 
 
 def write_arrays(index_dir: Path, paragraphs: Iterable[dict]) -> int:
@@ -82,7 +82,7 @@ class ArrayBuilder:
         np.save(directory / "live.npy", live)
         order = sorted(range(count), key=lambda n: ids[n].encode("utf-8"))
         np.save(directory / "ids_sorted.npy", np.array(order, dtype=np.int32))
-        write_spelled(directory, count, lengths)
+        write_tables(directory, count, lengths)
         write_meta(directory, count, lengths)
         return count
 

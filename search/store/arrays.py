@@ -48,8 +48,13 @@ schema's analyzer in index mode, stop words dropped):
                                are written out (:mod:`search.store.spelled`), sorted;
 ``F.spelled_start``    int64   ``W + 1``: word ``w``'s rows ``spelled_start[w] …``
 ``F.spelled_doc``      int32   the documents whose normalised text spells it, ascending
-``F.spelled_tf``       int32   and how often (``str.count``); an index written before
-                               the table had none, and is read as it was
+``F.spelled_tf``       int32   and how often (``str.count``)
+``F.paired.*``         table   ``text`` only: the pairs of frequent words whose phrase's
+                               documents are written out, ``"a b"``, sorted;
+``F.paired_start``     int64   ``Q + 1``: pair ``q``'s rows ``paired_start[q] …``
+``F.paired_doc``       int32   the documents where ``a`` stands just before ``b``
+                               (an index written before these two tables had none,
+                               and is read as it was)
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
@@ -210,7 +215,8 @@ class TextField:
     fwd: np.ndarray  # see F.fwd
     stack_start: np.ndarray  # see F.stack_start
     stack_term: np.ndarray  # see F.stack_term
-    spelled: "Spelled | None" = None  # text_bigram's spelled table (search.store.spelled)
+    spelled: "Tabled | None" = None  # text_bigram's spelled table (search.store.spelled)
+    paired: "Tabled | None" = None  # text's paired table (search.store.spelled)
 
     def places(self, row: int) -> np.ndarray:
         """The ``place`` keys of term ``row``'s occurrences, ascending."""
@@ -465,36 +471,53 @@ class Arrays:
 
 def text_field(directory: Path, name: str, total: int) -> TextField:
     """Text field ``name`` of the arrays in ``directory`` (``total``: its length in all
-    documents), with its spelled table when the directory holds one."""
+    documents), with its spelled and paired tables when the directory holds them."""
     d = Path(directory)
     parts = ("post_start", "post_doc", "post_tf", "pos_start", "pos", "chars", "length_byte")
-    spelled = Spelled(d, name) if (d / f"{name}.spelled_start.npy").exists() else None
+    tables = {kind: Tabled(d, f"{name}.{kind}") for kind in ("spelled", "paired")
+              if (d / f"{name}.{kind}_start.npy").exists()}
     return TextField(Strings(d, f"{name}.terms"), *(load(d, f"{name}.{part}") for part in parts),
-                     total_length=total, spelled=spelled,
+                     total_length=total, **tables,
                      **{p: load(d, f"{name}.{p}") for p in
                         ("place", "post_score", "fwd_start", "fwd", "stack_start", "stack_term")})
 
 
-class Spelled:
-    """A text field's spelled table, memory-mapped: the documents whose normalised text
-    spells each of its words, and how often (written by :mod:`search.store.spelled`)."""
+class Tabled:
+    """Answers written at build time for a few costly keys, memory-mapped (the spelled and
+    paired tables of :mod:`search.store.spelled`): each key's documents, ascending, and
+    (spelled) how often each holds it."""
 
-    def __init__(self, directory: Path, name: str):
-        self.words = Strings(directory, f"{name}.spelled")
-        self.start = load(directory, f"{name}.spelled_start")
-        self.doc = load(directory, f"{name}.spelled_doc")
-        self.tf = load(directory, f"{name}.spelled_tf")
+    def __init__(self, directory: Path, stem: str):
+        self.keys = Strings(directory, stem)
+        self.start = load(directory, f"{stem}_start")
+        self.doc = load(directory, f"{stem}_doc")
+        self.tf = load(directory, f"{stem}_tf") if (Path(directory) / f"{stem}_tf.npy").exists() else None
 
     def __len__(self) -> int:
-        return len(self.words)
+        return len(self.keys)
 
-    def find(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """(docs, occurrences) of ``text`` when the table holds it, else None."""
-        row = self.words.find(text)
+    def find(self, key: str) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """(docs, occurrences or None) of ``key`` when the table holds it, else None."""
+        row = self.keys.find(key)
         if row < 0:
             return None
         rows = slice(int(self.start[row]), int(self.start[row + 1]))
-        return self.doc[rows], self.tf[rows]
+        return self.doc[rows], None if self.tf is None else self.tf[rows]
+
+
+def save_tabled(directory: Path, stem: str, keys: list[str], docs: list[np.ndarray],
+                tf: list[np.ndarray] | None = None) -> None:
+    """Write a table :class:`Tabled` reads: ``keys`` (sorted by their UTF-8 bytes), each
+    one's documents and, when given, how often each holds it."""
+    directory = Path(directory)
+    start = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=start[1:])
+    none = [np.empty(0, dtype=np.int32)]
+    save_strings(directory, stem, keys)
+    np.save(directory / f"{stem}_start.npy", start)
+    np.save(directory / f"{stem}_doc.npy", np.concatenate(docs + none).astype(np.int32))
+    if tf is not None:
+        np.save(directory / f"{stem}_tf.npy", np.concatenate(tf + none).astype(np.int32))
 
 
 def has_arrays(index_dir: Path) -> bool:

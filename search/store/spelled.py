@@ -7,19 +7,28 @@ costs one read per occurrence of the rarest term, and the most frequent words of
 collection are the ones asked for most: 会员国 is spelled at half a million places of
 1,000,000 paragraphs, and every search for it reads all of them.
 
-So the build also writes the *spelled table* of the bigram field: for the words of the
-``text`` field whose rarest covering bigram has the most occurrences, the documents whose
-normalised text spells them and how often (what :func:`count_spelled` gives, computed by
-it), as postings of their own. A substring in the table is then one slice of two arrays.
-Which words: every text term of two or more Chinese characters whose rarest bigram occurs at
-least ``documents / SPELLED_SHARE`` times (never fewer than ``SPELLED_MIN``), most
-occurrences first, up to ``SPELLED_CAP`` words and ``SPELLED_BUDGET`` postings per
-document in all. A generation never changes, so neither does its table.
+So the build also writes two tables of answers. The *spelled table* of the bigram field:
+for the words of the ``text`` field whose rarest covering bigram has the most
+occurrences, the documents whose normalised text spells them and how often (what
+:func:`count_spelled` gives, computed by it), as postings of their own. A substring in
+the table is then one slice of two arrays. Which words: every text term of two or more
+Chinese characters whose rarest bigram occurs at least ``documents / COSTLY_SHARE``
+times (never fewer than ``COSTLY_MIN``), most occurrences first, up to ``SPELLED_CAP``
+words and ``SPELLED_BUDGET`` postings per document in all.
+
+The *paired table* of the ``text`` field does the same for two-word phrases (犯罪 合作,
+打击 腐败): for each pair of terms which both occur that often and stand next to each
+other somewhere, the documents where the first stands just before the second
+(:func:`adjacent_pairs`, what :func:`placed` finds), the pairs whose rarer word is the
+most frequent first, up to ``PAIRED_CAP`` pairs and ``PAIRED_BUDGET`` postings per
+document. A phrase's score is its words' (read from their postings), so the table holds
+documents only. A generation never changes, so neither do its tables.
 
 ``text_bigram.spelled.*`` (string table, sorted), ``text_bigram.spelled_start`` (int64,
 ``W + 1``), ``text_bigram.spelled_doc`` (int32, ascending per word) and
-``text_bigram.spelled_tf`` (int32). An index written without them (before the table
-existed) is read as it was: every substring found from its places.
+``text_bigram.spelled_tf`` (int32); ``text.paired.*`` (keys ``"a b"``), ``text.paired_start``
+and ``text.paired_doc``. An index written without them (before the tables existed) is
+read as it was: every substring and phrase found from its places.
 """
 
 from __future__ import annotations
@@ -29,17 +38,26 @@ from pathlib import Path
 import numpy as np
 
 from search.analysis.normalizers import is_han
-from search.store.arrays import (PLACES, STACKED, TextField, ranges, run_starts, save_strings,
+from search.store.arrays import (PLACES, STACKED, TextField, ranges, run_starts, save_tabled,
                                  text_field)
 
-SPELLED_FIELD = "text_bigram"  # the field whose substrings the table answers
+SPELLED_FIELD = "text_bigram"  # the field whose substrings the spelled table answers
 WORDS_FIELD = "text"  # where its words come from
-SPELLED_SHARE = 32  # a word is tabled when its rarest bigram occurs documents / 32 times
-SPELLED_MIN = 16  # … and at least this often
-SPELLED_CAP = 1024  # words in the table
-SPELLED_BUDGET = 32  # postings in the table per document
+PAIRED_FIELD = "text"  # the field whose two-word phrases the paired table answers
+COSTLY_SHARE = 32  # tabled when the cheapest way in reads documents / 32 places
+COSTLY_MIN = 16  # … and at least this many
+SPELLED_CAP = 1024  # words in the spelled table
+SPELLED_BUDGET = 32  # postings in the spelled table per document
+PAIRED_CAP = 1 << 16  # pairs in the paired table
+PAIRED_BUDGET = 16  # postings in the paired table per document
+PAIRED_CHUNK = 1 << 15  # documents paired at a time while building
 
 _NONE = np.empty(0, dtype=np.int32)
+
+
+def costly_at(documents: int) -> int:
+    """The occurrences a table's key must cost to be tabled."""
+    return max(documents // COSTLY_SHARE, COSTLY_MIN)
 
 
 def bigrams_of(text: str) -> list[str]:
@@ -141,7 +159,7 @@ def count_spelled(field: TextField, text: str):
 def tabled_words(words: TextField, bigrams: TextField, documents: int) -> list[str]:
     """The words the spelled table holds (see the module docstring), sorted."""
     occurrences = np.diff(bigrams.pos_start[bigrams.post_start])  # each bigram term's
-    least = max(documents // SPELLED_SHARE, SPELLED_MIN)
+    least = costly_at(documents)
     costly = []
     for word in words.terms:
         if len(word) < 2 or not all(map(is_han, word)):  # the bigram field keeps others whole
@@ -162,19 +180,98 @@ def tabled_words(words: TextField, bigrams: TextField, documents: int) -> list[s
 def write_spelled(directory: Path, documents: int, lengths: dict[str, int]) -> int:
     """Write the spelled table of the arrays in ``directory`` (every text field's derived
     arrays written); return the words it holds."""
-    directory = Path(directory)
     bigrams = text_field(directory, SPELLED_FIELD, lengths[SPELLED_FIELD])
     words = text_field(directory, WORDS_FIELD, lengths[WORDS_FIELD])
     assert PLACES[SPELLED_FIELD] == "char", "the table counts characters spelled"
     chosen = tabled_words(words, bigrams, documents)
     found = [counted(*spell(bigrams, word), word) for word in chosen]
-    sizes = [len(docs) for docs, _ in found]
-    start = np.zeros(len(chosen) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=start[1:])
-    save_strings(directory, f"{SPELLED_FIELD}.spelled", chosen)
-    np.save(directory / f"{SPELLED_FIELD}.spelled_start.npy", start)
-    np.save(directory / f"{SPELLED_FIELD}.spelled_doc.npy",
-            np.concatenate([d for d, _ in found] + [_NONE]).astype(np.int32))
-    np.save(directory / f"{SPELLED_FIELD}.spelled_tf.npy",
-            np.concatenate([t for _, t in found] + [_NONE]).astype(np.int32))
+    save_tabled(directory, f"{SPELLED_FIELD}.spelled", chosen, [d for d, _ in found], [t for _, t in found])
     return len(chosen)
+
+
+def paired_key(words) -> str:
+    """The paired table's key of a two-word phrase."""
+    return " ".join(words)
+
+
+def paired_docs(field: TextField, words) -> np.ndarray | None:
+    """The documents of the two-word phrase ``words`` when the paired table holds it."""
+    table = field.paired
+    found = table.find(paired_key(words)) if table is not None and len(words) == 2 else None
+    return None if found is None else found[0]
+
+
+def adjacent_pairs(field: TextField, frequent: np.ndarray, first: int, last: int) -> np.ndarray:
+    """``pair << 32 | doc`` (ascending, distinct) for documents ``first … last - 1``: each
+    place holding a term of ``frequent`` (its dense number there, ``-1`` for others) just
+    before a place holding another, ``pair = frequent[a] * F + frequent[b]`` (``F`` the
+    frequent terms); a shared place counts each of its terms. What :func:`placed` finds
+    for the phrase ``a b``: the next place read in the forward index, within the document.
+    """
+    lo, hi = int(field.fwd_start[first]), int(field.fwd_start[last])
+    read = np.asarray(field.fwd[lo:hi], dtype=np.int64)
+    slot = np.arange(lo, hi, dtype=np.int64)
+    alone = read >= 0
+    stacked = np.flatnonzero(read <= STACKED)
+    place = STACKED - read[stacked]
+    s_lo, s_hi = field.stack_start[place], field.stack_start[place + 1]
+    terms = np.concatenate([read[alone], field.stack_term[ranges(s_lo, s_hi)]])
+    slots = np.concatenate([slot[alone], np.repeat(slot[stacked], s_hi - s_lo)])
+    numbers = frequent[terms]
+    keep = numbers >= 0
+    slots, numbers = slots[keep], numbers[keep]
+    order = np.argsort(slots, kind="stable")
+    slots, numbers = slots[order], numbers[order]
+    # Each entry at slot g with every entry at slot g + 1, in the same document.
+    n_lo = np.searchsorted(slots, slots + 1, "left")
+    n_hi = np.searchsorted(slots, slots + 1, "right")
+    left = np.repeat(np.arange(len(slots)), n_hi - n_lo)
+    right = ranges(n_lo, n_hi)
+    starts = field.fwd_start[first:last + 1]
+    doc = np.searchsorted(starts, slots[left], "right") - 1
+    same = slots[right] < starts[doc + 1]
+    width = int(frequent.max()) + 1 if len(frequent) else 0
+    pair = numbers[left[same]] * width + numbers[right[same]]
+    return np.unique(pair << 32 | (doc[same] + first))
+
+
+def tabled_pairs(field: TextField, documents: int, chunk: int = PAIRED_CHUNK):
+    """The pairs the paired table holds (see the module docstring), as ``(key, docs)``
+    sorted by key."""
+    occurrences = np.diff(field.pos_start[field.post_start])
+    least = costly_at(documents)
+    rows = np.flatnonzero(occurrences >= least)
+    rows = np.array([r for r in rows.tolist() if " " not in field.terms[r]], dtype=np.int64)
+    frequent = np.full(len(occurrences), -1, dtype=np.int64)
+    frequent[rows] = np.arange(len(rows))
+    if len(rows) < 1:
+        return []
+    keys = np.concatenate([adjacent_pairs(field, frequent, d, min(d + chunk, documents))
+                           for d in range(0, documents, chunk)] + [np.empty(0, dtype=np.int64)])
+    keys.sort()
+    pair = keys >> 32
+    first = run_starts(pair)
+    sizes = np.diff(first, append=len(keys))
+    a, b = rows[pair[first] // len(rows)], rows[pair[first] % len(rows)]
+    cost = np.minimum(occurrences[a], occurrences[b])  # what placed would read
+    order = np.lexsort((np.arange(len(first)), -cost))[:PAIRED_CAP]
+    within = np.cumsum(sizes[order]) <= PAIRED_BUDGET * documents
+    order = order[:int(np.argmin(within)) if not within.all() else len(order)]
+    found = [(paired_key((field.terms[int(a[q])], field.terms[int(b[q])])),
+              (keys[first[q]:first[q] + sizes[q]] & 0xFFFFFFFF).astype(np.int32)) for q in order.tolist()]
+    return sorted(found, key=lambda kd: kd[0].encode("utf-8"))
+
+
+def write_paired(directory: Path, documents: int, lengths: dict[str, int]) -> int:
+    """Write the paired table of the arrays in ``directory``; return the pairs it holds."""
+    field = text_field(directory, PAIRED_FIELD, lengths[PAIRED_FIELD])
+    assert PLACES[PAIRED_FIELD] == "pos", "the table pairs words at consecutive positions"
+    found = tabled_pairs(field, documents)
+    save_tabled(directory, f"{PAIRED_FIELD}.paired", [k for k, _ in found], [d for _, d in found])
+    return len(found)
+
+
+def write_tables(directory: Path, documents: int, lengths: dict[str, int]) -> None:
+    """Write both tables (the arrays' every other file written)."""
+    write_spelled(directory, documents, lengths)
+    write_paired(directory, documents, lengths)
