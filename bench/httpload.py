@@ -111,30 +111,35 @@ def _answers(port: int, deadline: float) -> bool:
     return False
 
 
-def get(conn: http.client.HTTPConnection, path: str, decode: bool = True) -> dict:
-    """GET one JSON page over a kept-alive connection; RuntimeError on a non-200.
-
-    With ``decode`` False the body is read but not parsed (the load loop's clients share
-    the server's two cores: parsing 25 answers per round is work the server never did).
-    """
+def fetch_body(conn: http.client.HTTPConnection, path: str) -> tuple[bytes, http.client.HTTPResponse]:
+    """GET ``path`` over a kept-alive connection and read the whole body; RuntimeError on a non-200."""
     conn.request("GET", path)
     resp = conn.getresponse()
     body = resp.read()
     if resp.status != 200:
         raise RuntimeError(f"{path}: HTTP {resp.status}: {body[:200]!r}")
+    return body, resp
+
+
+def get(conn: http.client.HTTPConnection, path: str, decode: bool = True) -> dict:
+    """GET one JSON page; RuntimeError on a non-200.
+
+    With ``decode`` False the body is read but not parsed (the load loop's clients share
+    the server's two cores: parsing 25 answers per round is work the server never did).
+    """
+    body, resp = fetch_body(conn, path)
     return json.loads(body) if decode else {"bytes": len(body), "cache": resp.getheader("X-Concord-Cache")}
 
 
 _SUMMARY = re.compile(r"共 ([\d,]+) 段，用时 ([\d.,]+) 毫秒|([\d,]+) paragraphs in ([\d.,]+) ms")
 
 
-def get_page(conn: http.client.HTTPConnection, path: str) -> dict:
-    """GET one results page; its total and the engine's time as the page prints them."""
-    conn.request("GET", path)
-    resp = conn.getresponse()
-    body = resp.read()
-    if resp.status != 200:
-        raise RuntimeError(f"{path}: HTTP {resp.status}: {body[:200]!r}")
+def read_json(path: str, body: bytes) -> dict:
+    return json.loads(body)
+
+
+def read_page(path: str, body: bytes) -> dict:
+    """A results page's total and the engine's time, as the page prints them."""
     found = _SUMMARY.search(body.decode("utf-8"))  # the page's "{total} paragraphs in {took} ms"
     if not found:
         raise RuntimeError(f"{path}: no results summary in the page")
@@ -147,14 +152,16 @@ def latency(port: int, mix, rounds: int, budget_s: float, page: str = "json") ->
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     rows = {bq.name: {"name": bq.name, "times_ms": [], "took_ms": [], "total": None} for bq in mix}
     deadline = time.perf_counter() + budget_s
-    fetch = get if page == "json" else get_page
+    read = read_json if page == "json" else read_page
     for round_no in range(rounds):
         if round_no and time.perf_counter() > deadline:
             break
         for bq in mix:
+            path = search_path(bq.q, bq.filters, page)
             began = time.perf_counter()
-            answer = fetch(conn, search_path(bq.q, bq.filters, page))
+            body, _ = fetch_body(conn, path)  # the clock stops when the last byte is in, before decoding
             rows[bq.name]["times_ms"].append((time.perf_counter() - began) * 1000)
+            answer = read(path, body)
             rows[bq.name]["took_ms"].append(answer.get("took_ms"))  # the engine's own time
             rows[bq.name]["total"] = answer["total"]
     conn.close()
