@@ -278,13 +278,15 @@ def measure(index_dir: Path, work: Path, mix, args, label: str, root: Path, cach
 def table(results: list[dict]) -> str:
     """The run as a plain-text table."""
     workers = sorted({w for r in results for w in r["throughput"]}, key=int)
-    head = (["code", "cache", "p50 ms", "p95 ms", "p99 ms", "engine p50 ms"] + [f"req/s x{w}" for w in workers]
+    head = (["code", "cache", "p50 ms", "p95 ms", "p99 ms", "engine p50 ms", "RSS MiB"]
+            + [f"req/s x{w}" for w in workers]
             + [f"server CPU ms/req x{w}" for w in workers])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         lat, took = r["latency_ms"], r["engine_took_ms"]
         cells = [r["label"], "on" if r["cache"] else "off", f"{lat['p50']:.2f}", f"{lat['p95']:.2f}",
-                 f"{lat['p99']:.2f}", f"{took['p50']:.2f}" if took and not r["cache"] else "-"]
+                 f"{lat['p99']:.2f}", f"{took['p50']:.2f}" if took and not r["cache"] else "-",
+                 f"{r['rss_kb']['main']['rss_kb'] / 1024:,.0f}"]  # after the latency rounds
         cells += [f"{r['throughput'][w]['per_s']:.0f}" if w in r["throughput"] else "-" for w in workers]
         cells += [f"{r['throughput'][w]['server_cpu_ms']:.2f}" if "server_cpu_ms" in r["throughput"].get(w, {})
                   else "-" for w in workers]

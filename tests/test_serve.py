@@ -143,3 +143,50 @@ def test_workers_and_threads_must_be_positive(real_index, capsys):
 
     assert main(["serve", "--index", str(real_index), "--workers", "0"]) == 2
     assert "--workers and --threads must be at least 1" in capsys.readouterr().err
+
+
+# A fresh interpreter (the setting is process-wide): four threads allocate and free vectors
+# of megabytes at once, as a server's threads do at 1,000,000 paragraphs; then glibc's own
+# report counts the arenas (``<heap nr=…>``) they allocated from.
+_ARENAS = """
+import ctypes, ctypes.util, sys, threading
+import numpy as np
+from web.server import bound_arenas
+print(bound_arenas())
+def churn():
+    for _ in range(200):
+        v = np.ones(1 << 18)
+        v.sum()
+threads = [threading.Thread(target=churn) for _ in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+out = libc.fopen(sys.argv[1].encode(), b"w")
+libc.malloc_info(0, out)
+libc.fclose(out)
+"""
+
+
+def _arenas(tmp_path, setting: str | None) -> tuple[str, int]:
+    """(what bound_arenas returned, arenas glibc reports) in a fresh process."""
+    report = tmp_path / f"malloc-{setting}.xml"
+    env = {k: v for k, v in os.environ.items() if k != "CONCORD_MALLOC_ARENAS"}
+    if setting is not None:
+        env["CONCORD_MALLOC_ARENAS"] = setting
+    done = subprocess.run([sys.executable, "-c", _ARENAS, str(report)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip(), len(re.findall(r"<heap nr=", report.read_text()))
+
+
+@pytest.mark.skipif(not hasattr(os, "confstr") or "glibc" not in (os.confstr("CS_GNU_LIBC_VERSION") or ""),
+                    reason="malloc arenas are glibc's")
+def test_a_servers_threads_allocate_from_one_arena(tmp_path):
+    assert _arenas(tmp_path, None) == ("1", 1)  # the default
+    assert _arenas(tmp_path, "2") == ("2", 2)
+    told, arenas = _arenas(tmp_path, "0")  # glibc's own choice: an arena per thread here
+    assert told == "None" and arenas > 2

@@ -136,6 +136,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers < 1 or args.threads < 1:
         print("concord: --workers and --threads must be at least 1", file=sys.stderr)
         return 2
+    server.bound_arenas()  # before any thread of the server allocates
     tidy(args.index)  # old generations and what killed builds left behind
     app = create_app({"INDEX_DIR": str(args.index)})
     code = _ready_index(app, args)
