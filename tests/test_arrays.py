@@ -307,7 +307,7 @@ def test_the_spelled_table_holds_the_frequent_words_answers_as_str_count_gives_t
         texts = [normalize(fields["text"]) for _, fields in reader.iter_docs()]
     bigrams, words = arrays.fields["text_bigram"], arrays.fields["text"]
     table = bigrams.spelled
-    chosen = S.tabled_words(words, bigrams, arrays.doc_count)
+    chosen = S.tabled_words(words, bigrams, arrays.doc_count, S.asked_substrings())
     assert list(table.keys) == chosen and len(chosen) == 144  # the real corpus's
     assert {"会员国", "办公室", "刑事司法"} <= set(chosen) and "洗钱" not in chosen
     for word in chosen:
@@ -319,6 +319,23 @@ def test_the_spelled_table_holds_the_frequent_words_answers_as_str_count_gives_t
         assert list(zip(docs.tolist(), tf.tolist())) == expected, word
     assert table.find("洗钱") is None  # not frequent enough: found from its places
     assert S.count_spelled(bigrams, "洗钱")[0].tolist() == [n for n, t in enumerate(texts) if "洗钱" in t]
+
+
+def test_the_spelled_table_also_answers_what_the_glossary_searches_for(opened):
+    from search.store import spelled as S
+
+    arrays, _ = opened
+    bigrams, words = arrays.fields["text_bigram"], arrays.fields["text"]
+    asked = S.asked_substrings()
+    # Each concept's Chinese forms as its query spells them: traditional ones folded.
+    assert {"会员国", "成员国", "联合国反腐败公约", "联合国反贪腐公约"} <= set(asked)
+    assert "聯合國反貪腐公約" not in asked and len(asked) == len(set(asked))
+    # 员国 is spelled wherever 会员国 is, and the text never holds it as a word.
+    assert words.term("员国") < 0 and bigrams.occurrence_count(bigrams.term("员国")) >= S.costly_at(arrays.doc_count)
+    plain = S.tabled_words(words, bigrams, arrays.doc_count)
+    more = S.tabled_words(words, bigrams, arrays.doc_count, ["员国", "洗钱", "员国"])
+    assert "员国" not in plain and set(more) - set(plain) == {"员国"}  # 洗钱 is not costly
+    assert plain == S.tabled_words(words, bigrams, arrays.doc_count, ["会员国"])  # a term already
 
 
 def test_the_spelled_table_keeps_the_costliest_words_within_its_caps(opened, monkeypatch):
@@ -394,7 +411,9 @@ def test_the_paired_table_holds_the_documents_of_frequent_adjacent_words(opened,
     assert S.paired_docs(words, ("犯罪", "合作", "会员国")) is None  # pairs only
     # Unbounded, the table would hold every pair; bounded, the costliest first.
     monkeypatch.setattr(S, "PAIRED_BUDGET", 10 ** 6)
-    assert {k: d.tolist() for k, d in S.tabled_pairs(words, arrays.doc_count, chunk=100)} == every
+    whole, floor, anywhere = S.tabled_pairs(words, arrays.doc_count, chunk=100)
+    assert {k: d.tolist() for k, d in whole} == every
+    assert floor == S.costly_at(arrays.doc_count) and len(anywhere) == len(every)
 
     def cost(key):
         return min(words.occurrence_count(words.term(w)) for w in key.split(" "))
@@ -408,7 +427,41 @@ def test_the_paired_table_holds_the_documents_of_frequent_adjacent_words(opened,
         total += len(every[key])
     assert sorted(held) == sorted(kept)
     monkeypatch.setattr(S, "PAIRED_CAP", 5)
-    assert sorted(k for k, _ in S.tabled_pairs(words, arrays.doc_count)) == sorted(ranked[:5])
+    five, _, anywhere = S.tabled_pairs(words, arrays.doc_count)
+    assert sorted(k for k, _ in five) == sorted(ranked[:5]) and len(anywhere) == len(every)
+
+
+def test_two_paired_words_the_table_lacks_are_together_nowhere_unless_listed(opened):
+    from search.analysis.normalizers import is_han
+    from search.engine.arrays import _distinct, placed
+    from search.store import spelled as S
+
+    arrays, _ = opened
+    words = arrays.fields["text"]
+    every = _adjacent_frequent_pairs(words, arrays.doc_count)  # from the postings' positions
+    table = words.paired
+    assert table.floor == S.costly_at(arrays.doc_count)
+    listed = {f"{words.terms[int(c >> 32)]} {words.terms[int(c & 0xFFFFFFFF)]}" for c in table.anywhere}
+    assert listed == set(every) and np.all(np.diff(table.anywhere) > 0)
+    paired = sorted({w for key in every for w in key.split(" ")})
+    assert len(paired) == 406  # the real corpus's words occurring 25 times or more
+    apart = 0
+    for i, a in enumerate(paired):
+        for j, b in enumerate(paired):
+            docs = S.paired_docs(words, (a, b))
+            key = f"{a} {b}"
+            if key in every and table.find(key) is None:  # left out by the budget
+                assert docs is None, key
+                continue
+            assert docs is not None and docs.tolist() == every.get(key, []), key
+            if not len(docs):
+                apart += 1
+                if (i * len(paired) + j) % 97 == 0:  # reading their places finds nothing
+                    assert not len(_distinct(placed(words, [words.term(a), words.term(b)], range(2))[0])), key
+    assert apart == len(paired) ** 2 - len(every)
+    rare = next(w for w in words.terms if 0 < words.occurrence_count(words.term(w)) < table.floor
+                and all(map(is_han, w)))
+    assert S.paired_docs(words, (rare, "犯罪")) is None  # a word not paired: read from its places
 
 
 def test_a_phrase_the_paired_table_holds_scores_as_it_would_unheld(opened):

@@ -87,6 +87,30 @@ def _bigram_node(bigrams: list[str]) -> Node:
     return F.Phrase("text_bigram", tuple(bigrams))
 
 
+def chinese_form_node(form: str, analyzers: Analyzers) -> Node | None:
+    """The bigram-field node a Chinese form is searched by (spaces inside Chinese
+    dropped: 秘书长 报告 finds 秘书长报告); None for a form without Chinese."""
+    if not has_cjk(form):
+        return None
+    bigrams = analyzers.bigram(CJK_GAP.sub("", form))
+    return _bigram_node(bigrams) if bigrams else None
+
+
+def glossary_substrings(analyzers: Analyzers | None = None) -> list[str]:
+    """The bigram-field substrings that the glossary's Chinese forms are searched by, as
+    a concept's query holds them (成员国 for Member States, which a text may segment
+    成员 国): the words the build's spelled table may answer besides the text's own
+    (:mod:`search.store.spelled`). None without the glossary."""
+    try:
+        from search.lexicon import glossary
+    except ImportError:
+        return []
+    analyzers = analyzers or default_analyzers()
+    nodes = (chinese_form_node(form, analyzers)
+             for term in glossary() for form in (term.zh, *term.zh_variants) if form)
+    return list(dict.fromkeys(node.text for node in nodes if isinstance(node, F.Substring)))
+
+
 class _Builder:
     """Turns tokens into items, items into clauses, clauses into one query."""
 
@@ -321,11 +345,9 @@ class _Builder:
         (反洗钱, 洗钱活动), which only the bigram field still matches.
         """
         queries = [F.sequence("text", terms)]
-        if has_cjk(form):
-            # Chinese is written without spaces: 秘书长 报告 should find 秘书长报告.
-            bigrams = self.analyzers.bigram(CJK_GAP.sub("", form))
-            if bigrams:
-                queries.append(_bigram_node(bigrams))
+        chinese = chinese_form_node(form, self.analyzers)
+        if chinese is not None:
+            queries.append(chinese)
         return queries
 
     def _concept(self, term: Any, typed: str) -> Item:

@@ -53,6 +53,11 @@ schema's analyzer in index mode, stop words dropped):
                                documents are written out, ``"a b"``, sorted;
 ``F.paired_start``     int64   ``Q + 1``: pair ``q``'s rows ``paired_start[q] …``
 ``F.paired_doc``       int32   the documents where ``a`` stands just before ``b``
+``F.paired_floor``     int64   one value: the least occurrences of a paired word
+``F.paired_anywhere``  int64   ``a << 32 | b`` (term rows) of every two paired words
+                               standing next to each other somewhere, ascending: two
+                               paired words not there are nowhere together (an index
+                               written before these two has neither)
                                (an index written before these two tables had none,
                                and is read as it was)
 =====================  ======  ===================================================
@@ -492,6 +497,10 @@ class Tabled:
         self.start = load(directory, f"{stem}_start")
         self.doc = load(directory, f"{stem}_doc")
         self.tf = load(directory, f"{stem}_tf") if (Path(directory) / f"{stem}_tf.npy").exists() else None
+        # The paired table's floor and pairs found anywhere (written since 2026-12-06).
+        floor, anywhere = (Path(directory) / f"{stem}_{part}.npy" for part in ("floor", "anywhere"))
+        self.floor = int(np.load(floor)[0]) if floor.exists() else None
+        self.anywhere = load(directory, f"{stem}_anywhere") if anywhere.exists() else None
 
     def __len__(self) -> int:
         return len(self.keys)

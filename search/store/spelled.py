@@ -22,18 +22,28 @@ other somewhere, the documents where the first stands just before the second
 (:func:`adjacent_pairs`, what :func:`placed` finds), the pairs whose rarer word is the
 most frequent first, up to ``PAIRED_CAP`` pairs and ``PAIRED_BUDGET`` postings per
 document. A phrase's score is its words' (read from their postings), so the table holds
-documents only. A generation never changes, so neither do its tables.
+documents only. Beside it, every pair of such words that stands together somewhere,
+without its documents: a phrase of two such words the table does not hold and that list
+lacks is nowhere, which a miss alone could not say. A generation never changes, so
+neither do its tables.
+
+The spelled table's words are the text's own terms and what the glossary's Chinese
+forms are searched by (:func:`asked_substrings`: 成员国, which the text may segment
+成员 国), the same rule choosing among them.
 
 ``text_bigram.spelled.*`` (string table, sorted), ``text_bigram.spelled_start`` (int64,
 ``W + 1``), ``text_bigram.spelled_doc`` (int32, ascending per word) and
 ``text_bigram.spelled_tf`` (int32); ``text.paired.*`` (keys ``"a b"``), ``text.paired_start``
-and ``text.paired_doc``. An index written without them (before the tables existed) is
+and ``text.paired_doc``; ``text.paired_floor`` (the least occurrences of a paired word)
+and ``text.paired_anywhere`` (int64 ``a << 32 | b`` by term rows, ascending). An index written without them (before the tables existed) is
 read as it was: every substring and phrase found from its places.
 """
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -156,12 +166,22 @@ def count_spelled(field: TextField, text: str):
     return found if found is not None else counted(*spell(field, text), text)
 
 
-def tabled_words(words: TextField, bigrams: TextField, documents: int) -> list[str]:
-    """The words the spelled table holds (see the module docstring), sorted."""
+def asked_substrings() -> list[str]:
+    """What queries spell besides the text's own words: the substrings each glossary
+    concept's Chinese forms are searched by (``search.query.build``, whose rule it is)."""
+    from search.query.build import glossary_substrings
+
+    return glossary_substrings()
+
+
+def tabled_words(words: TextField, bigrams: TextField, documents: int,
+                 asked: Iterable[str] = ()) -> list[str]:
+    """The words the spelled table holds (see the module docstring), sorted: from the
+    terms of ``words`` and the substrings ``asked`` for."""
     occurrences = np.diff(bigrams.pos_start[bigrams.post_start])  # each bigram term's
     least = costly_at(documents)
     costly = []
-    for word in words.terms:
+    for word in dict.fromkeys(chain(words.terms, asked)):
         if len(word) < 2 or not all(map(is_han, word)):  # the bigram field keeps others whole
             continue
         found = [bigrams.term(b) for b in bigrams_of(word)]
@@ -183,7 +203,7 @@ def write_spelled(directory: Path, documents: int, lengths: dict[str, int]) -> i
     bigrams = text_field(directory, SPELLED_FIELD, lengths[SPELLED_FIELD])
     words = text_field(directory, WORDS_FIELD, lengths[WORDS_FIELD])
     assert PLACES[SPELLED_FIELD] == "char", "the table counts characters spelled"
-    chosen = tabled_words(words, bigrams, documents)
+    chosen = tabled_words(words, bigrams, documents, asked_substrings())
     found = [counted(*spell(bigrams, word), word) for word in chosen]
     save_tabled(directory, f"{SPELLED_FIELD}.spelled", chosen, [d for d, _ in found], [t for _, t in found])
     return len(chosen)
@@ -195,10 +215,25 @@ def paired_key(words) -> str:
 
 
 def paired_docs(field: TextField, words) -> np.ndarray | None:
-    """The documents of the two-word phrase ``words`` when the paired table holds it."""
+    """The documents of the two-word phrase ``words`` when the paired table answers it:
+    the table holds the pair, or both words are paired ones (frequent, see the module
+    docstring) that stand next to each other nowhere (none then); else None."""
     table = field.paired
-    found = table.find(paired_key(words)) if table is not None and len(words) == 2 else None
-    return None if found is None else found[0]
+    if table is None or len(words) != 2:
+        return None
+    found = table.find(paired_key(words))
+    if found is not None:
+        return found[0]
+    rows = [field.term(word) for word in words]
+    if table.anywhere is None or min(rows) < 0 or any(" " in word for word in words):
+        return None  # an index written without the pairs' list, or words never paired
+    if min(field.occurrence_count(row) for row in rows) < table.floor:
+        return None
+    code = rows[0] << 32 | rows[1]
+    at = int(np.searchsorted(table.anywhere, code))
+    if at < len(table.anywhere) and int(table.anywhere[at]) == code:
+        return None  # they do stand together: a pair the caps left out, read from its places
+    return _NONE
 
 
 def adjacent_pairs(field: TextField, frequent: np.ndarray, first: int, last: int) -> np.ndarray:
@@ -236,8 +271,13 @@ def adjacent_pairs(field: TextField, frequent: np.ndarray, first: int, last: int
 
 
 def tabled_pairs(field: TextField, documents: int, chunk: int = PAIRED_CHUNK):
-    """The pairs the paired table holds (see the module docstring), as ``(key, docs)``
-    sorted by key."""
+    """(the pairs the paired table holds, as ``(key, docs)`` sorted by key; the least
+    occurrences of a paired word; ``a << 32 | b`` of every pair of paired words ``a b``
+    standing next to each other somewhere, ascending).
+
+    The third makes a table miss an answer too: two paired words that are not among them
+    stand together nowhere (技术援助 恐怖主义, 119,442 places of the rarer at 1,000,000
+    paragraphs, all read to find none)."""
     occurrences = np.diff(field.pos_start[field.post_start])
     least = costly_at(documents)
     rows = np.flatnonzero(occurrences >= least)
@@ -245,7 +285,7 @@ def tabled_pairs(field: TextField, documents: int, chunk: int = PAIRED_CHUNK):
     frequent = np.full(len(occurrences), -1, dtype=np.int64)
     frequent[rows] = np.arange(len(rows))
     if len(rows) < 1:
-        return []
+        return [], least, np.empty(0, dtype=np.int64)
     keys = np.concatenate([adjacent_pairs(field, frequent, d, min(d + chunk, documents))
                            for d in range(0, documents, chunk)] + [np.empty(0, dtype=np.int64)])
     keys.sort()
@@ -259,15 +299,19 @@ def tabled_pairs(field: TextField, documents: int, chunk: int = PAIRED_CHUNK):
     order = order[:int(np.argmin(within)) if not within.all() else len(order)]
     found = [(paired_key((field.terms[int(a[q])], field.terms[int(b[q])])),
               (keys[first[q]:first[q] + sizes[q]] & 0xFFFFFFFF).astype(np.int32)) for q in order.tolist()]
-    return sorted(found, key=lambda kd: kd[0].encode("utf-8"))
+    anywhere = np.sort(a.astype(np.int64) << 32 | b.astype(np.int64))
+    return sorted(found, key=lambda kd: kd[0].encode("utf-8")), least, anywhere
 
 
 def write_paired(directory: Path, documents: int, lengths: dict[str, int]) -> int:
     """Write the paired table of the arrays in ``directory``; return the pairs it holds."""
     field = text_field(directory, PAIRED_FIELD, lengths[PAIRED_FIELD])
     assert PLACES[PAIRED_FIELD] == "pos", "the table pairs words at consecutive positions"
-    found = tabled_pairs(field, documents)
-    save_tabled(directory, f"{PAIRED_FIELD}.paired", [k for k, _ in found], [d for _, d in found])
+    found, least, anywhere = tabled_pairs(field, documents)
+    stem, directory = f"{PAIRED_FIELD}.paired", Path(directory)
+    save_tabled(directory, stem, [k for k, _ in found], [d for _, d in found])
+    np.save(directory / f"{stem}_floor.npy", np.array([least], dtype=np.int64))
+    np.save(directory / f"{stem}_anywhere.npy", anywhere)
     return len(found)
 
 
