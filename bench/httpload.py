@@ -300,6 +300,9 @@ def parse_args(argv) -> argparse.Namespace:
     p.add_argument("--index", type=Path, default=ROOT / "var" / "index", help="index directory")
     p.add_argument("--mix", type=Path, default=None, help="query mix (default bench/queries.toml)")
     p.add_argument("--before", type=Path, default=None, help="another checkout to measure first")
+    p.add_argument("--before-index", type=Path, default=None,
+                   help="the other checkout's index of the same corpus, when the index files "
+                        "changed between them (default: --index)")
     p.add_argument("--rounds", type=int, default=20, help="rounds over the mix one at a time")
     p.add_argument("--warmup", type=int, default=1, help="untimed rounds before them (default 1)")
     p.add_argument("--budget", type=float, default=60, help="seconds per latency loop at most")
@@ -335,9 +338,10 @@ def main(argv=None) -> int:
                 continue  # code without the cache: its one run is the uncached one
             print(f"[{datetime.now(timezone.utc):%H:%M:%S}] {label}, cache {'on' if cache else 'off'}",
                   file=sys.stderr, flush=True)
-            results.append(measure(args.index, work, mix, args, label, root, cache))
+            index = args.before_index if label == "before" and args.before_index else args.index
+            results.append(measure(index, work, mix, args, label, root, cache))
     report = {"started": started.isoformat(), "load_before": load, "load_after": os.getloadavg(),
-              "index": str(args.index), "mix": len(mix), "page": args.page, "clients": args.clients,
+              "index": str(args.index), "before_index": str(args.before_index or args.index), "mix": len(mix), "page": args.page, "clients": args.clients,
               "seconds": args.seconds, "rounds": args.rounds, "commit": _commit(), "results": results}
     print(f"{started:%Y-%m-%d %H:%M} UTC, commit {report['commit']}, load {load[0]:.2f} -> "
           f"{report['load_after'][0]:.2f}, {len(mix)} queries ({args.page}), {args.clients} clients x {args.seconds:g} s")

@@ -14,7 +14,8 @@ occurrences, the documents whose normalised text spells them and how often (what
 the table is then one slice of two arrays. Which words: every text term of two or more
 Chinese characters whose rarest bigram occurs at least ``documents / COSTLY_SHARE``
 times (never fewer than ``COSTLY_MIN``), most occurrences first, up to ``SPELLED_CAP``
-words and ``SPELLED_BUDGET`` postings per document in all.
+words and ``SPELLED_BUDGET`` postings per document in all (a word counted as the
+documents of its least-held bigram, which its own cannot exceed).
 
 The *paired table* of the ``text`` field does the same for two-word phrases (犯罪 合作,
 打击 腐败): for each pair of terms which both occur that often and stand next to each
@@ -179,21 +180,25 @@ def tabled_words(words: TextField, bigrams: TextField, documents: int,
     """The words the spelled table holds (see the module docstring), sorted: from the
     terms of ``words`` and the substrings ``asked`` for."""
     occurrences = np.diff(bigrams.pos_start[bigrams.post_start])  # each bigram term's
+    holding = np.diff(bigrams.post_start)  # and the documents holding it
     least = costly_at(documents)
     costly = []
     for word in dict.fromkeys(chain(words.terms, asked)):
         if len(word) < 2 or not all(map(is_han, word)):  # the bigram field keeps others whole
             continue
         found = [bigrams.term(b) for b in bigrams_of(word)]
-        cost = min(int(occurrences[r]) if r >= 0 else 0 for r in found)
+        if min(found) < 0:
+            continue  # a bigram the texts never have: spelled nowhere, nothing to read
+        cost = min(int(occurrences[r]) for r in found)
         if cost >= least:
-            costly.append((-cost, word))
+            costly.append((-cost, word, min(int(holding[r]) for r in found)))
     chosen, postings = [], 0
-    for cost, word in sorted(costly)[:SPELLED_CAP]:
-        if postings - cost > SPELLED_BUDGET * documents:  # a word's documents ≤ its cost
+    for _, word, most in sorted(costly)[:SPELLED_CAP]:
+        # A word's documents are at most those of its rarest-held bigram.
+        if postings + most > SPELLED_BUDGET * documents:
             break
         chosen.append(word)
-        postings -= cost
+        postings += most
     return sorted(chosen, key=lambda w: w.encode("utf-8"))
 
 
