@@ -36,8 +36,9 @@ forms are searched by (:func:`asked_substrings`: 成员国, which the text may s
 ``W + 1``), ``text_bigram.spelled_doc`` (int32, ascending per word) and
 ``text_bigram.spelled_tf`` (int32); ``text.paired.*`` (keys ``"a b"``), ``text.paired_start``
 and ``text.paired_doc``; ``text.paired_floor`` (the least occurrences of a paired word)
-and ``text.paired_anywhere`` (int64 ``a << 32 | b`` by term rows, ascending). An index written without them (before the tables existed) is
-read as it was: every substring and phrase found from its places.
+and ``text.paired_anywhere`` (int64 ``a << 32 | b`` by term rows, ascending). An index
+written without them is read as it was: every substring and phrase found from its places
+(and, without the last two, a pair the table lacks read from its places too).
 """
 
 from __future__ import annotations
