@@ -341,7 +341,8 @@ def main(argv=None) -> int:
             index = args.before_index if label == "before" and args.before_index else args.index
             results.append(measure(index, work, mix, args, label, root, cache))
     report = {"started": started.isoformat(), "load_before": load, "load_after": os.getloadavg(),
-              "index": str(args.index), "before_index": str(args.before_index or args.index), "mix": len(mix), "page": args.page, "clients": args.clients,
+              "index": str(args.index), "before_index": str(args.before_index or args.index),
+              "mix": len(mix), "page": args.page, "clients": args.clients,
               "seconds": args.seconds, "rounds": args.rounds, "commit": _commit(), "results": results}
     print(f"{started:%Y-%m-%d %H:%M} UTC, commit {report['commit']}, load {load[0]:.2f} -> "
           f"{report['load_after'][0]:.2f}, {len(mix)} queries ({args.page}), {args.clients} clients x {args.seconds:g} s")

@@ -18,7 +18,6 @@ arrays are shared by the kernel anyway.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import sys
 
@@ -54,8 +53,8 @@ def bound_arenas() -> int | None:
     arenas (default 1); the number set, or None where the setting is 0 or the C library is
     not glibc.
 
-    glibc gives each thread that allocates while another holds the lock an arena of its
-    own, up to eight per core, and an arena keeps what was freed in it for later. A query
+    glibc gives a thread's first allocation an arena of its own while there are fewer
+    than eight per core, and an arena keeps what was freed in it for later. A query
     at 1,000,000 paragraphs makes score and mask vectors of megabytes: under four threads
     each arena came to hold its own freed copies, 165 MiB more resident memory after the
     query mix than with one arena, at the same latency (bench/README.md). The threads of
@@ -65,10 +64,9 @@ def bound_arenas() -> int | None:
     """
     raw = os.environ.get("CONCORD_MALLOC_ARENAS", "").strip()
     arenas = int(raw) if raw.isdigit() else MALLOC_ARENAS
-    name = ctypes.util.find_library("c")
-    if not arenas or not name:
+    if not arenas:
         return None
-    libc = ctypes.CDLL(name)
+    libc = ctypes.CDLL(None)  # the C library this interpreter runs on
     if not hasattr(libc, "mallopt") or not hasattr(libc, "gnu_get_libc_version"):
         return None  # musl and others: their allocator has no arenas to bound
     return arenas if libc.mallopt(M_ARENA_MAX, arenas) == 1 else None

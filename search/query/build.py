@@ -100,7 +100,7 @@ def glossary_substrings(analyzers: Analyzers | None = None) -> list[str]:
     """The bigram-field substrings that the glossary's Chinese forms are searched by, as
     a concept's query holds them (成员国 for Member States, which a text may segment
     成员 国): the words the build's spelled table may answer besides the text's own
-    (:mod:`search.store.spelled`). None without the glossary."""
+    (:mod:`search.store.spelled`); none without the glossary."""
     try:
         from search.lexicon import glossary
     except ImportError:

@@ -53,13 +53,13 @@ schema's analyzer in index mode, stop words dropped):
                                documents are written out, ``"a b"``, sorted;
 ``F.paired_start``     int64   ``Q + 1``: pair ``q``'s rows ``paired_start[q] …``
 ``F.paired_doc``       int32   the documents where ``a`` stands just before ``b``
+                               (an index written before these two tables had none,
+                               and is read as it was)
 ``F.paired_floor``     int64   one value: the least occurrences of a paired word
 ``F.paired_anywhere``  int64   ``a << 32 | b`` (term rows) of every two paired words
                                standing next to each other somewhere, ascending: two
                                paired words not there are nowhere together (an index
                                written before these two has neither)
-                               (an index written before these two tables had none,
-                               and is read as it was)
 =====================  ======  ===================================================
 
 Keyword fields (:data:`KEYWORDS`: the facets, ``unit``, ``cites``, ``symbol``): ``K.keys.*``
