@@ -199,3 +199,24 @@ def test_a_search_normalises_each_shown_text_once(real_index, monkeypatch):
         engine.close()
     assert len(found["results"]) == 10
     assert sorted(asked) == sorted(set(asked)) and len(asked) == 10
+
+
+def test_a_units_paragraph_ids_are_packed_and_read_as_the_list_they_were(real_index):
+    import json
+
+    from search.engine.catalogue import PackedIds, _units
+
+    live = current(real_index)
+    written = {u["id"]: u for u in json.loads((live / "units.json").read_text(encoding="utf-8"))}
+    units = _units(live, "units.json")
+    assert units.keys() == written.keys() and len(units) == 22
+    for uid, record in units.items():
+        ids, expected = record["paragraphs"], written[uid]["paragraphs"]
+        assert isinstance(ids, PackedIds) and len(ids) == len(expected) and list(ids) == expected
+        assert ids[0] == expected[0] and ids[-1] == expected[-1] and ids[1:3] == expected[1:3]
+        assert expected[-1] in ids and ids.index(expected[-1]) == len(expected) - 1
+        assert "no-such-id" not in ids and ids == expected
+        assert {k: v for k, v in record.items() if k != "paragraphs"} == \
+            {k: v for k, v in written[uid].items() if k != "paragraphs"}
+    assert sum(len(r["paragraphs"]) for r in units.values()) == 802
+    assert len(PackedIds([])) == 0 and list(PackedIds([])) == []
