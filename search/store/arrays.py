@@ -496,11 +496,11 @@ class Tabled:
         self.keys = Strings(directory, stem)
         self.start = load(directory, f"{stem}_start")
         self.doc = load(directory, f"{stem}_doc")
-        self.tf = load(directory, f"{stem}_tf") if (Path(directory) / f"{stem}_tf.npy").exists() else None
+        self.tf = _optional(directory, f"{stem}_tf")
         # The paired table's floor and pairs found anywhere (written since 2026-12-06).
-        floor, anywhere = (Path(directory) / f"{stem}_{part}.npy" for part in ("floor", "anywhere"))
-        self.floor = int(np.load(floor)[0]) if floor.exists() else None
-        self.anywhere = load(directory, f"{stem}_anywhere") if anywhere.exists() else None
+        floor = _optional(directory, f"{stem}_floor")
+        self.floor = None if floor is None else int(floor[0])
+        self.anywhere = _optional(directory, f"{stem}_anywhere")
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -512,6 +512,11 @@ class Tabled:
             return None
         rows = slice(int(self.start[row]), int(self.start[row + 1]))
         return self.doc[rows], None if self.tf is None else self.tf[rows]
+
+
+def _optional(directory: Path, name: str) -> np.ndarray | None:
+    """Array ``name`` of the layout when ``directory`` holds it (a later addition), else None."""
+    return load(directory, name) if (Path(directory) / f"{name}.npy").exists() else None
 
 
 def save_tabled(directory: Path, stem: str, keys: list[str], docs: list[np.ndarray],

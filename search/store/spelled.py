@@ -215,6 +215,12 @@ def write_spelled(directory: Path, documents: int, lengths: dict[str, int]) -> i
     return len(chosen)
 
 
+def pairable(term: str) -> bool:
+    """Whether the paired table may hold ``term`` (its keys ``"a b"`` split back into two
+    words only when neither holds a space): one rule for the build and the look-up."""
+    return " " not in term
+
+
 def paired_key(words) -> str:
     """The paired table's key of a two-word phrase."""
     return " ".join(words)
@@ -231,7 +237,7 @@ def paired_docs(field: TextField, words) -> np.ndarray | None:
     if found is not None:
         return found[0]
     rows = [field.term(word) for word in words]
-    if table.anywhere is None or min(rows) < 0 or any(" " in word for word in words):
+    if table.anywhere is None or min(rows) < 0 or not all(map(pairable, words)):
         return None  # an index written without the pairs' list, or words never paired
     if min(field.occurrence_count(row) for row in rows) < table.floor:
         return None
@@ -287,7 +293,7 @@ def tabled_pairs(field: TextField, documents: int, chunk: int = PAIRED_CHUNK):
     occurrences = np.diff(field.pos_start[field.post_start])
     least = costly_at(documents)
     rows = np.flatnonzero(occurrences >= least)
-    rows = np.array([r for r in rows.tolist() if " " not in field.terms[r]], dtype=np.int64)
+    rows = np.array([r for r in rows.tolist() if pairable(field.terms[r])], dtype=np.int64)
     frequent = np.full(len(occurrences), -1, dtype=np.int64)
     frequent[rows] = np.arange(len(rows))
     if len(rows) < 1:
